@@ -1,0 +1,167 @@
+"""Every write to topics and posts: one function per user action, one transaction each.
+
+Counters on topic, category and member change in the same transaction as the post that changes
+them; side effects (notifications, previews, indexing) run after commit.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from folkmoot.accounts.models import User
+from folkmoot.composer.rendering import RENDERER_VERSION, render_markdown
+from folkmoot.composer.validation import validate_post_body, validate_title
+from folkmoot.forums.models import Category
+
+from . import policy
+from .models import Post, PostRevision, Topic
+
+
+def _publish(post: Post) -> Post:
+    """Number a post and count it. Caller holds the transaction; the topic row is locked here
+    so two replies can never take the same number."""
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    post.number = topic.next_number
+    post.status = Post.Status.PUBLISHED
+    post.save(update_fields=["number", "status"])
+    Topic.objects.filter(pk=topic.pk).update(
+        next_number=F("next_number") + 1,
+        post_count=F("post_count") + 1,
+        last_post=post,
+        last_posted_at=post.created_at,
+    )
+    Category.objects.filter(pk=topic.category_id).update(
+        post_count=F("post_count") + 1, last_post=post
+    )
+    if post.author_id:
+        User.objects.filter(pk=post.author_id).update(post_count=F("post_count") + 1)
+    return post
+
+
+def _new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
+    return Post.objects.create(
+        topic=topic,
+        author=author,
+        body=body,
+        cooked=render_markdown(body),
+        renderer_version=RENDERER_VERSION,
+        status=Post.Status.PENDING,
+        ip_address=ip_address,
+    )
+
+
+def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
+    window = timedelta(seconds=settings.FOLKMOOT["DUPLICATE_WINDOW_SECONDS"])
+    return (
+        Post.objects.published()
+        .filter(topic=topic, author=author, body=body, created_at__gte=timezone.now() - window)
+        .first()
+    )
+
+
+@transaction.atomic
+def start_topic(
+    *, category: Category, author: User, title: str, body: str, ip_address: str | None = None
+) -> Topic:
+    if not policy.can_start_topic(author, category):
+        raise PermissionDenied("You cannot start topics here.")
+    errors = {}
+    try:
+        title = validate_title(title)
+    except ValidationError as error:
+        errors["title"] = error.messages
+    try:
+        body = validate_post_body(body)
+    except ValidationError as error:
+        errors["body"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+    topic = Topic.objects.create(
+        category=category,
+        title=title,
+        slug=slugify(title, allow_unicode=True)[:200] or "topic",
+        author=author,
+    )
+    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
+    _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    topic.refresh_from_db()
+    return topic
+
+
+@transaction.atomic
+def reply(*, topic: Topic, author: User, body: str, ip_address: str | None = None) -> Post:
+    if not policy.can_reply(author, topic):
+        raise PermissionDenied("You cannot reply to this topic.")
+    body = validate_post_body(body)
+    # Lock before looking for a duplicate so a double submit waits for the first to finish.
+    Topic.objects.select_for_update().filter(pk=topic.pk).first()
+    duplicate = _recent_duplicate(topic=topic, author=author, body=body)
+    if duplicate:
+        return duplicate
+    return _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+
+
+@transaction.atomic
+def edit_post(*, post: Post, editor: User, body: str) -> Post:
+    if not policy.can_edit_post(editor, post):
+        raise PermissionDenied("You cannot edit this post.")
+    body = validate_post_body(body)
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, editor=editor)
+    post.body = body
+    post.cooked = render_markdown(body)
+    post.renderer_version = RENDERER_VERSION
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "cooked", "renderer_version", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def delete_post(*, post: Post, actor: User) -> None:
+    """Hide a reply. Its number stays taken, so every other permalink keeps working."""
+    if not policy.can_delete_post(actor, post):
+        raise PermissionDenied("You cannot delete this post.")
+    if post.number == 1:
+        raise ValidationError("The first post holds the topic; delete the topic instead.")
+    if post.status != Post.Status.PUBLISHED:
+        return
+    topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    post.status = Post.Status.DELETED
+    post.save(update_fields=["status"])
+
+    latest_in_topic = topic.posts.published().order_by("-number").first()
+    Topic.objects.filter(pk=topic.pk).update(
+        post_count=F("post_count") - 1,
+        last_post=latest_in_topic,
+        last_posted_at=latest_in_topic.created_at if latest_in_topic else topic.created_at,
+    )
+    latest_in_category = (
+        Post.objects.published()
+        .filter(topic__category_id=topic.category_id, topic__is_deleted=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    Category.objects.filter(pk=topic.category_id).update(
+        post_count=F("post_count") - 1, last_post=latest_in_category
+    )
+    if post.author_id:
+        User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
+
+
+def rerender_posts(*, batch_size: int = 500) -> int:
+    """Re-render every post cooked by an older renderer. Returns how many changed."""
+    changed = 0
+    stale = Post.objects.filter(renderer_version__lt=RENDERER_VERSION).only("pk", "body")
+    for post in stale.iterator(chunk_size=batch_size):
+        Post.objects.filter(pk=post.pk).update(
+            cooked=render_markdown(post.body), renderer_version=RENDERER_VERSION
+        )
+        changed += 1
+    return changed

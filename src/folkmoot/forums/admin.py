@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from .models import Category
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "position", "topic_count", "post_count")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("topic_count", "post_count", "last_post")

@@ -1,0 +1,42 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class CategoryQuerySet(models.QuerySet):
+    def for_index(self):
+        """Categories as the index lists them, with their latest post and its author."""
+        return self.select_related("last_post__author", "last_post__topic").order_by(
+            "position", "name"
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, allow_unicode=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    # Denormalized, written in the same transaction as the post or topic that changes them.
+    topic_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(default=0)
+    last_post = models.ForeignKey(
+        "discussions.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("position", "name")
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True) or "category"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("category", kwargs={"category_id": self.pk, "slug": self.slug})

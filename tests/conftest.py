@@ -1,0 +1,74 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import CategoryFactory, MemberFactory, make_topic
+from tests.smtp import start_smtp_server
+
+
+@pytest.fixture
+def member(db):
+    return MemberFactory()
+
+
+@pytest.fixture
+def other_member(db):
+    return MemberFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    return MemberFactory(is_staff=True)
+
+
+@pytest.fixture
+def banned(db):
+    """A member whose account was deactivated."""
+    return MemberFactory(is_active=False)
+
+
+@pytest.fixture
+def category(db):
+    return CategoryFactory()
+
+
+@pytest.fixture
+def topic(db, category, member):
+    return make_topic(category=category, author=member)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a member; tests make hundreds of members."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def mailbox(settings):
+    """Django sends through real SMTP to an aiosmtpd server on 127.0.0.1."""
+    controller, mailbox = start_smtp_server()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and cached pages live in the cache (Redis in CI): each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()

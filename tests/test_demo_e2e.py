@@ -1,0 +1,112 @@
+"""`folkmoot demo` as a real process, fetched over HTTP like a reader would."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from tests.smtp import free_port
+
+pytestmark = pytest.mark.e2e
+SEED_TITLE = "Islamic State Kills 700 Alawite Syrian Soldiers"
+
+
+@pytest.fixture
+def demo_database_url():
+    """A throwaway database of the kind the suite runs on (SQLite unless DATABASE_URL says)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield None
+        return
+    import psycopg
+
+    base, _, _ = url.rpartition("/")
+    name = f"folkmoot_e2e_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield f"{base}/{name}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"folkmoot demo exited: {process.stdout.read()}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("folkmoot demo did not start serving in time")
+
+
+@pytest.fixture
+def demo_server(tmp_path, demo_database_url):
+    port = free_port()
+    env = {**os.environ, "FOLKMOOT_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    if demo_database_url:
+        env["DATABASE_URL"] = demo_database_url
+    command = [sys.executable, "-m", "folkmoot.cli", "demo", "--port", str(port)]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base_url + "/", process)
+        yield base_url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server):
+    base_url, _ = demo_server
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        index = http.get("/").text
+        assert "World News" in index and SEED_TITLE in index
+
+        category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
+        category = http.get(category_path).text
+        topic_path = re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+
+        first_page = http.get(topic_path)
+        assert first_page.status_code == 200
+        assert "CidanSultan" in first_page.text
+        assert "Fighters from the Islamic State group killed 700 soldiers" in first_page.text
+        assert "Share this post" in first_page.text
+        assert "Join the conversation" in first_page.text
+        second_page = http.get(topic_path + "?page=2")
+        assert second_page.status_code == 200
+        assert 'id="post-35"' in second_page.text
+        assert 'id="post-1"' not in second_page.text
+
+        last_post_id = re.findall(r'data-post-id="(\d+)"', second_page.text)[-1]
+        permalink = http.get(f"/p/{last_post_id}/")
+        assert permalink.status_code == 302
+        assert permalink.headers["location"] == f"{topic_path}?page=2#post-35"
+
+
+def test_running_the_demo_again_loads_nothing_twice(tmp_path, demo_database_url):
+    env = {**os.environ, "FOLKMOOT_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    if demo_database_url:
+        env["DATABASE_URL"] = demo_database_url
+
+    def folkmoot(*arguments: str) -> str:
+        command = [sys.executable, "-m", "folkmoot.cli", *arguments]
+        return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+
+    assert "demo created" in folkmoot("demo", "--setup-only")
+    assert "demo loaded" in folkmoot("demo", "--setup-only")
+    topics = folkmoot("manage", "shell", "-c", "from folkmoot.discussions.models import Topic;"
+                      "print(Topic.objects.count())")  # fmt: skip
+    assert topics.strip().splitlines()[-1] == "4"
