@@ -112,7 +112,7 @@ export function mountComposer(form, options = {}) {
   })
 
   // --- Markdown sync -------------------------------------------------------------
-  const markdown = () => editor.getMarkdown()
+  const markdown = () => (editor.isEmpty ? '' : editor.getMarkdown().replace(/\s+$/, ''))
   const sync = () => { textarea.value = markdown(); return textarea.value }
   let dirty = false
   editor.on('update', () => { sync(); dirty = true })

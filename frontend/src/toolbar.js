@@ -51,7 +51,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
   const emojiBtn = add('Emoji', '🙂', 'Emoji', () => picker.toggle())
   emojiBtn.setAttribute('aria-haspopup', 'dialog')
   emojiBtn.setAttribute('aria-expanded', 'false')
-  const picker = emojiPicker(emojiBtn, e => chain().insertContent(e).run())
+  // Inserting keeps focus in the picker so several emoji can be picked; Escape returns to the button.
+  const picker = emojiPicker(emojiBtn, e => editor.chain().insertContent(e).run())
 
   if (canUpload) {
     const input = document.createElement('input')
