@@ -20,8 +20,15 @@ export function startServer(port = 0, { draft = null } = {}) {
     const json = (status, data) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(data === undefined ? '' : JSON.stringify(data)) }
     try {
       if (url.pathname === '/' || url.pathname === '/dev.html') {
+        let html = await readFile(path.join(here, 'dev.html'), 'utf8')
+        if (url.searchParams.has('guest')) {
+          // A guest: no server drafts, no uploads.
+          html = html.replace(/\s*data-draft-url="[^"]*"/, '').replace(/\s*data-upload-url="[^"]*"/, '')
+            .replace('data-can-upload="true"', 'data-can-upload="false"').replace(':user-5"', ':guest"')
+        }
+        if (url.searchParams.has('posted')) html = html.replace('data-composer\n', 'data-composer data-draft-posted\n')
         res.writeHead(200, { 'Content-Type': TYPES['.html'] })
-        return res.end(await readFile(path.join(here, 'dev.html')))
+        return res.end(html)
       }
       if (url.pathname.startsWith('/static/')) {
         const file = path.resolve(staticRoot, '.' + url.pathname.slice('/static'.length))

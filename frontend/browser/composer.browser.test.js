@@ -33,8 +33,8 @@ const done = page => page.context().close()
 const body = page => page.$eval('textarea[name=body]', t => t.value)
 const noticeTexts = page => page.$$eval('[data-composer-notices] .fm-notice', rows => rows.map(r => r.textContent))
 
-async function openComposer(page) {
-  await page.goto(base)
+async function openComposer(page, query = '') {
+  await page.goto(base + query)
   await page.click('textarea[name=body]')
   await page.waitForSelector('[data-composer-editor]')
 }
@@ -197,5 +197,88 @@ test('toolbar: role, labels, arrow keys, emoji picker with Escape', { skip }, as
   await page.keyboard.press('Escape')
   assert.equal(await page.$eval('.fm-emoji-picker', e => e.hidden), true)
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Emoji')
+  await done(page)
+})
+
+test('guest: images cannot be pasted; the rest of the paste goes in; no server draft', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page, '?guest=1')
+  assert.equal(await page.$('[aria-label="Upload image"]'), null)
+  await page.evaluate(() => {
+    const dt = new DataTransfer()
+    dt.items.add(new File([new Uint8Array([1])], 'a.png', { type: 'image/png' }))
+    document.querySelector('[data-composer-editor]').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  })
+  assert.ok((await noticeTexts(page)).some(t => t.includes('You cannot paste images directly. Upload or insert images from URL.')))
+  await paste(page, { html: '<p>Words</p><img src="https://example.com/photo.jpg" width="1" height="1"><img src="data:image/png;base64,AAAA">', text: 'Words' })
+  assert.equal(await body(page), 'Words')
+  await page.waitForTimeout(2300)
+  assert.ok(!srv.state.log.some(l => l.path.startsWith('/drafts/') || l.path.startsWith('/uploads/')))
+  const local = await page.evaluate(() => JSON.parse(localStorage.getItem('folkmoot:draft:example.com:topic-12:guest')))
+  assert.equal(local.body, 'Words')
+  await done(page)
+})
+
+test('draft conflict (409) shows the server error and stops server saves', { skip }, async () => {
+  const page = await newPage()
+  srv.state.draft = { body: '', seq: 4 }
+  await openComposer(page)
+  await page.waitForTimeout(100)
+  assert.equal(await page.$eval('input[name=draft_seq]', i => i.value), '4')
+  srv.state.conflict = true
+  await page.keyboard.type('One')
+  await page.waitForTimeout(2300)
+  assert.ok((await noticeTexts(page)).some(t => t.includes('This draft was changed in another window. Reload to see the newer text.')))
+  const puts = () => srv.state.log.filter(l => l.method === 'PUT').length
+  const n = puts()
+  await page.keyboard.type(' two')
+  await page.waitForTimeout(2300)
+  assert.equal(puts(), n)
+  srv.state.conflict = false
+  await done(page)
+})
+
+test('server draft is preferred over the local one; data-draft-posted clears the local one', { skip }, async () => {
+  const page = await newPage()
+  await page.goto(base)
+  await page.evaluate(() => localStorage.setItem('folkmoot:draft:example.com:topic-12:user-5', JSON.stringify({ body: 'local', savedAt: Date.now() })))
+  srv.state.draft = { body: 'from server', seq: 2 }
+  await openComposer(page)
+  await page.waitForSelector('.fm-notice[data-notice=draft]')
+  assert.equal(await body(page), 'from server')
+  await page.goto(base + '?posted=1')
+  await page.waitForTimeout(100)
+  assert.equal(await page.evaluate(() => localStorage.getItem('folkmoot:draft:example.com:topic-12:user-5')), null)
+  assert.equal(await page.$('[data-composer-editor]'), null)
+  await done(page)
+})
+
+test('insert image from URL posts `url`; upload errors show as notices', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  page.once('dialog', d => d.accept('https://bad.example/x.png'))
+  await page.click('[aria-label="Insert image from URL"]')
+  await page.waitForSelector('text=That address did not return an image.')
+  page.once('dialog', d => d.accept('https://good.example/x.png'))
+  await page.click('[aria-label="Insert image from URL"]')
+  await page.waitForSelector('[data-composer-editor] img')
+  assert.ok(srv.state.log.some(l => l.path === '/uploads/' && l.body.includes('name="url"') && l.body.includes('https://good.example/x.png')))
+  assert.match(await body(page), /!\[\]\(\/media\/attachments\/2026\/\d+\/x\.webp\)/)
+  await done(page)
+})
+
+test('dropping an image file uploads it at the drop position', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  await page.keyboard.type('First')
+  await page.evaluate(() => {
+    const ed = document.querySelector('[data-composer-editor]')
+    const r = ed.querySelector('p').getBoundingClientRect()
+    const dt = new DataTransfer()
+    dt.items.add(new File([new Uint8Array([1])], 'd.png', { type: 'image/png' }))
+    ed.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: r.right - 1, clientY: r.top + r.height / 2 }))
+  })
+  await page.waitForSelector('[data-composer-editor] img')
+  assert.match(await body(page), /^First\n\n!\[\]\(\/media\//)
   await done(page)
 })
