@@ -61,14 +61,24 @@ export function plainSlice(schema, fragment) {
   return new Slice(Fragment.from(paras), 1, 1)
 }
 
-const emojiCache = new WeakMap()
+// Emoji are counted in the Markdown the server will receive. The Markdown of a document is
+// its top-level blocks joined by blank lines, and neither a grapheme nor a shortcode spans a
+// blank line, so the count is the sum over blocks. ProseMirror keeps unchanged blocks as the
+// same objects, so a keystroke re-serializes and re-counts only the block it touched.
+const blockCounts = new WeakMap()
 export function docEmojiCount(editor, doc) {
-  let n = emojiCache.get(doc)
-  if (n === undefined) {
-    const md = editor.markdown ? editor.markdown.serialize(doc.toJSON()) : doc.textBetween(0, doc.content.size, '\n', '\n')
-    n = countEmoji(md)
-    emojiCache.set(doc, n)
-  }
+  let n = 0
+  doc.forEach(block => {
+    let c = blockCounts.get(block)
+    if (c === undefined) {
+      const md = editor.markdown
+        ? editor.markdown.serialize({ type: 'doc', content: [block.toJSON()] })
+        : block.textBetween(0, block.content.size, '\n', '\n')
+      c = countEmoji(md)
+      blockCounts.set(block, c)
+    }
+    n += c
+  })
   return n
 }
 

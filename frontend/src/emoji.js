@@ -16,12 +16,32 @@ export function isEmojiGrapheme(g) {
   return PRESENTATION.test(g) || g.includes('\uFE0F') || g.includes('\u20E3') || REGIONAL_PAIR.test(g)
 }
 
-export function countEmoji(text) {
-  if (!text) return 0
+function countGraphemes(text) {
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })
   let n = 0
   for (const { segment } of segmenter.segment(text)) {
     if (isEmojiGrapheme(segment)) n++
+  }
+  return n
+}
+
+// Every code point that can make a grapheme count is non-ASCII, and two ASCII characters
+// always have a grapheme boundary between them (CR LF aside, which never counts). So only
+// the runs of non-ASCII text, with one character of context on each side, need segmenting:
+// same result as segmenting the whole text, much faster on long posts.
+const NON_ASCII_RUN = /[^\x00-\x7F]+/g
+
+export function countEmojiSlow(text) {
+  if (!text) return 0
+  const codes = text.match(SHORTCODE)
+  return countGraphemes(text) + (codes ? codes.length : 0)
+}
+
+export function countEmoji(text) {
+  if (!text) return 0
+  let n = 0
+  for (const m of text.matchAll(NON_ASCII_RUN)) {
+    n += countGraphemes(text.slice(Math.max(0, m.index - 1), m.index + m[0].length + 1))
   }
   const codes = text.match(SHORTCODE)
   return n + (codes ? codes.length : 0)

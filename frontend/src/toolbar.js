@@ -6,6 +6,14 @@ export const EMOJI = ['😀', '😂', '🙂', '😉', '😍', '😎', '🤔', '�
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || '')
 const MOD = IS_MAC ? '⌘' : 'Ctrl+'
 
+const svg = d => `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${d}</svg>`
+const ICON = {
+  link: svg('<path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7"/><path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"/>'),
+  emoji: svg('<circle cx="12" cy="12" r="9"/><path d="M8 14s1.5 2 4 2 4-2 4-2"/><path d="M9 9h.01M15 9h.01"/>'),
+  image: svg('<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="m21 15-5-5L5 21"/>'),
+  imageUrl: svg('<rect x="3" y="3" width="13" height="13" rx="2"/><path d="m16 11-3-3-7 7"/><path d="M19 14v7M15.5 17.5 19 21l3.5-3.5"/>'),
+}
+
 function button(label, icon, title, onClick) {
   const b = document.createElement('button')
   b.type = 'button'
@@ -37,8 +45,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
   add('Bold', '<b>B</b>', `Bold (${MOD}B)`, () => chain().toggleBold().run(), () => editor.isActive('bold'))
   add('Italic', '<i>I</i>', `Italic (${MOD}I)`, () => chain().toggleItalic().run(), () => editor.isActive('italic'))
   add('Strikethrough', '<s>S</s>', `Strikethrough (${MOD}Shift+S)`, () => chain().toggleStrike().run(), () => editor.isActive('strike'))
-  add('Link', '🔗', `Link (${MOD}K)`, () => onLink(), () => editor.isActive('link'))
-  add('Quote', '❝', `Quote (${MOD}Shift+B)`, () => chain().toggleBlockquote().run(), () => editor.isActive('blockquote'))
+  add('Link', ICON.link, `Link (${MOD}K)`, () => onLink(), () => editor.isActive('link'))
+  add('Quote', '&ldquo;', `Quote (${MOD}Shift+B)`, () => chain().toggleBlockquote().run(), () => editor.isActive('blockquote'))
   add('Code', '&lt;/&gt;', `Code (${MOD}E; code block ${MOD}Alt+C)`, () => {
     const { empty } = editor.state.selection
     if (editor.isActive('codeBlock') || (empty && !editor.isActive('code'))) chain().toggleCodeBlock().run()
@@ -48,7 +56,7 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
   add('Numbered list', '1≡', `Numbered list (${MOD}Shift+7)`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
   add('Heading', 'H', `Heading (${MOD}Alt+2)`, () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive('heading'))
 
-  const emojiBtn = add('Emoji', '🙂', 'Emoji', () => picker.toggle())
+  const emojiBtn = add('Emoji', ICON.emoji, 'Emoji', () => picker.toggle())
   emojiBtn.setAttribute('aria-haspopup', 'dialog')
   emojiBtn.setAttribute('aria-expanded', 'false')
   // Inserting keeps focus in the picker so several emoji can be picked; Escape returns to the button.
@@ -61,8 +69,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
     input.multiple = true
     input.hidden = true
     input.addEventListener('change', () => { onImageFiles(Array.from(input.files || [])); input.value = '' })
-    add('Upload image', '🖼', 'Upload image', () => input.click())
-    add('Insert image from URL', '🌐', 'Insert image from URL', () => onImageUrl())
+    add('Upload image', ICON.image, 'Upload image', () => input.click())
+    add('Insert image from URL', ICON.imageUrl, 'Insert image from URL', () => onImageUrl())
     bar.append(input)
   }
   bar.append(picker.el)
