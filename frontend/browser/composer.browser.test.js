@@ -282,3 +282,27 @@ test('dropping an image file uploads it at the drop position', { skip }, async (
   assert.match(await body(page), /^First\n\n!\[\]\(\/media\//)
   await done(page)
 })
+
+test('rich paste inside a sentence: plain text replaces exactly the pasted range', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  await page.keyboard.type('Before  after.')
+  await page.keyboard.press('Home')
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowRight')
+  await paste(page, { html: '<em>very</em> <strong>important</strong>', text: 'very important' })
+  assert.equal(await body(page), 'Before *very* **important** after.')
+  await page.click('text=Paste as plain text instead')
+  assert.equal(await body(page), 'Before very important after.')
+  await page.click('text=Restore formatting')
+  assert.equal(await body(page), 'Before *very* **important** after.')
+  await done(page)
+})
+
+test('plain paragraphs and links paste without the rich notice', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  await paste(page, { html: '<p>One <a href="https://example.com/">link</a></p><p>Two</p>', text: 'One link\n\nTwo' })
+  assert.equal(await body(page), 'One [link](https://example.com/)\n\nTwo')
+  assert.deepEqual(await noticeTexts(page), [])
+  await done(page)
+})

@@ -39,6 +39,9 @@ export function isRichSlice(slice) {
 /** The plain-text paragraphs of a slice: one string per textblock. */
 export function plainParagraphs(fragment) {
   const out = []
+  if (fragment.firstChild && fragment.firstChild.isInline) {
+    return [fragment.textBetween(0, fragment.size, '\n', '\n')]
+  }
   fragment.descendants(node => {
     if (node.isTextblock) { out.push(node.textBetween(0, node.content.size, '\n', '\n')); return false }
     if (node.isLeaf && node.type.name === 'embed') out.push(node.attrs.url)

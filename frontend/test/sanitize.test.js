@@ -101,3 +101,15 @@ test('lists, quotes and code keep their structure', () => {
   doc.forEach(n => types.push(n.type.name))
   assert.deepEqual(types, ['bulletList', 'orderedList', 'blockquote', 'codeBlock'])
 })
+
+test('plain text of a pasted range: inline ranges and block ranges', async () => {
+  const { plainSlice, plainParagraphs } = await import('../src/behaviour.js')
+  const doc = pasteDoc('<p>Before <em>very</em> <strong>important</strong> after.</p><h2>Head</h2><ul><li>item</li></ul>')
+  const inline = doc.slice(8, 22)
+  assert.deepEqual(plainParagraphs(inline.content), ['very important'])
+  const blocks = doc.slice(0, doc.content.size)
+  assert.deepEqual(plainParagraphs(blocks.content), ['Before very important after.', 'Head', 'item'])
+  const s = plainSlice(editor.schema, blocks.content)
+  assert.equal(isRichSlice(s), false)
+  assert.equal(s.content.childCount, 3)
+})
