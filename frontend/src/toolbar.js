@@ -1,0 +1,159 @@
+// Toolbar (role="toolbar", roving tabindex, arrow keys) and the emoji picker popover.
+export const EMOJI = ['😀', '😂', '🙂', '😉', '😍', '😎', '🤔', '😅', '😢', '😭', '😡', '😮', '🙄', '😴', '🤗', '🥳',
+  '👍', '👎', '👏', '🙏', '💪', '👋', '🤝', '👀', '❤️', '💔', '🔥', '⭐', '✨', '🎉', '💯', '✅',
+  '❌', '⚠️', '💡', '📌', '📷', '🚀', '☕', '🌍']
+
+const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || '')
+const MOD = IS_MAC ? '⌘' : 'Ctrl+'
+
+const svg = d => `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${d}</svg>`
+const ICON = {
+  link: svg('<path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7"/><path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"/>'),
+  emoji: svg('<circle cx="12" cy="12" r="9"/><path d="M8 14s1.5 2 4 2 4-2 4-2"/><path d="M9 9h.01M15 9h.01"/>'),
+  image: svg('<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="m21 15-5-5L5 21"/>'),
+  imageUrl: svg('<rect x="3" y="3" width="13" height="13" rx="2"/><path d="m16 11-3-3-7 7"/><path d="M19 14v7M15.5 17.5 19 21l3.5-3.5"/>'),
+}
+
+function button(label, icon, title, onClick) {
+  const b = document.createElement('button')
+  b.type = 'button'
+  b.className = 'fm-tool'
+  b.setAttribute('aria-label', label)
+  b.title = title || label
+  b.innerHTML = icon
+  b.tabIndex = -1
+  b.addEventListener('mousedown', e => e.preventDefault()) // keep the editor selection
+  b.addEventListener('click', onClick)
+  return b
+}
+
+export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageUrl }) {
+  const bar = document.createElement('div')
+  bar.className = 'fm-toolbar'
+  bar.setAttribute('role', 'toolbar')
+  bar.setAttribute('aria-label', 'Formatting')
+  const chain = () => editor.chain().focus()
+  const pressed = []
+
+  const add = (label, icon, title, run, isActive) => {
+    const b = button(label, icon, title, run)
+    if (isActive) { b.setAttribute('aria-pressed', 'false'); pressed.push([b, isActive]) }
+    bar.append(b)
+    return b
+  }
+
+  add('Bold', '<b>B</b>', `Bold (${MOD}B)`, () => chain().toggleBold().run(), () => editor.isActive('bold'))
+  add('Italic', '<i>I</i>', `Italic (${MOD}I)`, () => chain().toggleItalic().run(), () => editor.isActive('italic'))
+  add('Strikethrough', '<s>S</s>', `Strikethrough (${MOD}Shift+S)`, () => chain().toggleStrike().run(), () => editor.isActive('strike'))
+  add('Link', ICON.link, `Link (${MOD}K)`, () => onLink(), () => editor.isActive('link'))
+  add('Quote', '&ldquo;', `Quote (${MOD}Shift+B)`, () => chain().toggleBlockquote().run(), () => editor.isActive('blockquote'))
+  add('Code', '&lt;/&gt;', `Code (${MOD}E; code block ${MOD}Alt+C)`, () => {
+    const { empty } = editor.state.selection
+    if (editor.isActive('codeBlock') || (empty && !editor.isActive('code'))) chain().toggleCodeBlock().run()
+    else chain().toggleCode().run()
+  }, () => editor.isActive('code') || editor.isActive('codeBlock'))
+  add('Bulleted list', '•≡', `Bulleted list (${MOD}Shift+8)`, () => chain().toggleBulletList().run(), () => editor.isActive('bulletList'))
+  add('Numbered list', '1≡', `Numbered list (${MOD}Shift+7)`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
+  add('Heading', 'H', `Heading (${MOD}Alt+2)`, () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive('heading'))
+
+  const emojiBtn = add('Emoji', ICON.emoji, 'Emoji', () => picker.toggle())
+  emojiBtn.setAttribute('aria-haspopup', 'dialog')
+  emojiBtn.setAttribute('aria-expanded', 'false')
+  // Inserting keeps focus in the picker so several emoji can be picked; Escape returns to the button.
+  const picker = emojiPicker(emojiBtn, e => editor.chain().insertContent(e).run())
+
+  if (canUpload) {
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.accept = 'image/*'
+    input.multiple = true
+    input.hidden = true
+    input.addEventListener('change', () => { onImageFiles(Array.from(input.files || [])); input.value = '' })
+    add('Upload image', ICON.image, 'Upload image', () => input.click())
+    add('Insert image from URL', ICON.imageUrl, 'Insert image from URL', () => onImageUrl())
+    bar.append(input)
+  }
+  bar.append(picker.el)
+
+  const tools = () => Array.from(bar.querySelectorAll(':scope > .fm-tool'))
+  tools()[0].tabIndex = 0
+  bar.addEventListener('keydown', e => {
+    const list = tools()
+    const i = list.indexOf(document.activeElement)
+    if (i < 0) return
+    let j = null
+    if (e.key === 'ArrowRight') j = (i + 1) % list.length
+    else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length
+    else if (e.key === 'Home') j = 0
+    else if (e.key === 'End') j = list.length - 1
+    if (j === null) return
+    e.preventDefault()
+    list[i].tabIndex = -1
+    list[j].tabIndex = 0
+    list[j].focus()
+  })
+
+  const refresh = () => pressed.forEach(([b, f]) => b.setAttribute('aria-pressed', String(!!f())))
+  editor.on('transaction', refresh)
+  refresh()
+  return bar
+}
+
+function emojiPicker(anchor, insert) {
+  const el = document.createElement('div')
+  el.className = 'fm-emoji-picker'
+  el.setAttribute('role', 'dialog')
+  el.setAttribute('aria-label', 'Emoji')
+  el.hidden = true
+  const grid = document.createElement('div')
+  grid.className = 'fm-emoji-grid'
+  const COLS = 8
+  EMOJI.forEach((e, i) => {
+    const b = document.createElement('button')
+    b.type = 'button'
+    b.className = 'fm-emoji'
+    b.textContent = e
+    b.setAttribute('aria-label', e)
+    b.tabIndex = i === 0 ? 0 : -1
+    b.addEventListener('mousedown', ev => ev.preventDefault())
+    b.addEventListener('click', () => { insert(e) })
+    grid.append(b)
+  })
+  el.append(grid)
+
+  const buttons = () => Array.from(grid.children)
+  const close = (refocus) => {
+    el.hidden = true
+    anchor.setAttribute('aria-expanded', 'false')
+    document.removeEventListener('mousedown', outside, true)
+    if (refocus) anchor.focus()
+  }
+  const outside = e => { if (!el.contains(e.target) && e.target !== anchor) close(false) }
+  const open = () => {
+    el.hidden = false
+    anchor.setAttribute('aria-expanded', 'true')
+    document.addEventListener('mousedown', outside, true)
+    const first = buttons().find(b => b.tabIndex === 0) || buttons()[0]
+    first.focus()
+  }
+  el.addEventListener('keydown', e => {
+    const list = buttons()
+    const i = list.indexOf(document.activeElement)
+    let j = null
+    if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); return }
+    if (i < 0) return
+    if (e.key === 'ArrowRight') j = Math.min(i + 1, list.length - 1)
+    else if (e.key === 'ArrowLeft') j = Math.max(i - 1, 0)
+    else if (e.key === 'ArrowDown') j = Math.min(i + COLS, list.length - 1)
+    else if (e.key === 'ArrowUp') j = Math.max(i - COLS, 0)
+    else if (e.key === 'Home') j = 0
+    else if (e.key === 'End') j = list.length - 1
+    if (j === null) return
+    e.preventDefault()
+    e.stopPropagation()
+    list[i].tabIndex = -1
+    list[j].tabIndex = 0
+    list[j].focus()
+  })
+  return { el, toggle: () => (el.hidden ? open() : close(true)), close }
+}
