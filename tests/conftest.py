@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from tests.factories import CategoryFactory, MemberFactory, make_topic
 from tests.smtp import start_smtp_server
+from tests.web import start_web_server
 
 
 @pytest.fixture
@@ -72,3 +73,19 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads from tests land in a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def local_web(settings):
+    """A web server on 127.0.0.1 serving files given as {path: (content_type, bytes)}; the
+    SSRF guard is told loopback is allowed, as only a test may."""
+    settings.FOLKMOOT = {**settings.FOLKMOOT, "FETCH_ALLOW_LOOPBACK": True}
+    server = start_web_server()
+    yield server
+    server.stop()

@@ -210,6 +210,19 @@ FOLKMOOT = {
     "EMOJI_MAX": env_int("FOLKMOOT_EMOJI_MAX", 75),
     # A second identical post by the same author within this many seconds is the first one.
     "DUPLICATE_WINDOW_SECONDS": env_int("FOLKMOOT_DUPLICATE_WINDOW_SECONDS", 10),
+    "DRAFT_EXPIRY_DAYS": env_int("FOLKMOOT_DRAFT_EXPIRY_DAYS", 30),
+    # Uploads for members in no group with an upload policy (see composer.UploadPolicy).
+    "UPLOADS_DEFAULT": {
+        "may_upload": env_bool("FOLKMOOT_MEMBERS_MAY_UPLOAD", True),
+        "max_file_bytes": env_int("FOLKMOOT_UPLOAD_MAX_BYTES", 5 * 1024 * 1024),
+        "quota_bytes": env_int("FOLKMOOT_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024),
+    },
+    "IMAGE_MAX_SIDE": env_int("FOLKMOOT_IMAGE_MAX_SIDE", 2048),
+    # Larger images are refused before decoding: a small file can unpack to gigabytes.
+    "IMAGE_MAX_PIXELS": env_int("FOLKMOOT_IMAGE_MAX_PIXELS", 40_000_000),
+    "UNUSED_ATTACHMENT_HOURS": env_int("FOLKMOOT_UNUSED_ATTACHMENT_HOURS", 24),
+    # Only tests set this, so the fetcher may reach their own server on 127.0.0.1.
+    "FETCH_ALLOW_LOOPBACK": False,
 }
 
 LOGGING = {

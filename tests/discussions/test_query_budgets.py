@@ -18,8 +18,9 @@ def test_topic_page_costs_the_same_with_one_post_as_with_a_full_page(
     short = make_topic()
     full = make_topic(replies=24)
     client.force_login(member)
-    # 1 session, 2 member, 3 topic with category, 4 page of posts with authors.
-    with django_assert_max_num_queries(4):
+    # 1 session, 2 member, 3 topic with category, 4 page of posts with authors,
+    # 5 the member's upload policies (for the editor).
+    with django_assert_max_num_queries(5):
         client.get(f"/t/{full.pk}-{full.slug}/")
     assert count_queries(client, f"/t/{short.pk}-{short.slug}/") == count_queries(
         client, f"/t/{full.pk}-{full.slug}/"

@@ -11,8 +11,9 @@ def emoji_limit_message(limit: int) -> str:
 
 
 def validate_post_body(body: str) -> str:
-    """Return the body stripped of surrounding blank space, or raise ValidationError."""
-    body = body.strip()
+    """Return the body with newlines normalised and blank space around it stripped, or raise
+    ValidationError. (Browsers post textareas with CRLF line endings.)"""
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     limits = settings.FOLKMOOT
     if not body:
         raise ValidationError("Write something before posting.", code="empty")

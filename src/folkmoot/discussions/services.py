@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from folkmoot.accounts.models import User
+from folkmoot.composer import services as composer
 from folkmoot.composer.rendering import RENDERER_VERSION, render_markdown
 from folkmoot.composer.validation import validate_post_body, validate_title
 from folkmoot.forums.models import Category
@@ -55,6 +56,14 @@ def _new_post(*, topic: Topic, author: User | None, body: str, ip_address: str |
     )
 
 
+def _written(post: Post, *, draft_place: str) -> None:
+    """What follows every successful write of a post body: the draft is spent, and the
+    uploads the body shows now belong to the post."""
+    if post.author_id:
+        composer.delete_draft(author=post.author, key=draft_place)
+    composer.attach_to_post(post)
+
+
 def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
     window = timedelta(seconds=settings.FOLKMOOT["DUPLICATE_WINDOW_SECONDS"])
     return (
@@ -89,7 +98,8 @@ def start_topic(
         author=author,
     )
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    _written(post, draft_place=f"category-{category.pk}")
     topic.refresh_from_db()
     return topic
 
@@ -104,7 +114,9 @@ def reply(*, topic: Topic, author: User, body: str, ip_address: str | None = Non
     duplicate = _recent_duplicate(topic=topic, author=author, body=body)
     if duplicate:
         return duplicate
-    return _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    _written(post, draft_place=f"topic-{topic.pk}")
+    return post
 
 
 @transaction.atomic
@@ -120,6 +132,7 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
     post.renderer_version = RENDERER_VERSION
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "cooked", "renderer_version", "edited_at"])
+    _written(post, draft_place=f"post-{post.pk}")
     return post
 
 

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -5,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from folkmoot.composer.context import composer_config
 from folkmoot.forums.models import Category
 
 from . import policy, queries, services
@@ -31,11 +33,13 @@ def category(request, category_id: int, slug: str = ""):
 
 def _render_topic(request, topic, *, page=None, reply_form=None, status=200):
     listing = queries.topic_page(topic=topic, page=page)
+    can_reply = policy.can_reply(request.user, topic)
     context = {
         "listing": listing,
         "topic": topic,
         "reply_form": reply_form or PostForm(),
-        "can_reply": policy.can_reply(request.user, topic),
+        "can_reply": can_reply,
+        "composer": composer_config(request, place=f"topic-{topic.pk}") if can_reply else None,
         "is_moderator": policy.is_moderator(request.user),
     }
     return render(request, "discussions/topic.html", context, status=status)
@@ -72,6 +76,8 @@ def reply(request, topic_id: int, slug: str = ""):
         form.add_error("body", error)
         # Show the last page, where the reply box is, with the text kept.
         return _render_topic(request, topic, page="999999", reply_form=form, status=400)
+    # The tag tells the page's editor to forget the browser's copy of the draft.
+    messages.success(request, "Your reply was posted.", extra_tags="draft-posted")
     return redirect(post.get_absolute_url())
 
 
@@ -96,9 +102,12 @@ def new_topic(request, category_id: int, slug: str = ""):
         else:
             return redirect(topic.get_absolute_url())
     status = 400 if form.errors else 200
-    return render(
-        request, "discussions/new_topic.html", {"category": category, "form": form}, status=status
-    )
+    context = {
+        "category": category,
+        "form": form,
+        "composer": composer_config(request, place=f"category-{category.pk}"),
+    }
+    return render(request, "discussions/new_topic.html", context, status=status)
 
 
 @require_safe

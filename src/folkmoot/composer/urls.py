@@ -1,0 +1,8 @@
+from django.urls import path, re_path
+
+from . import views
+
+urlpatterns = [
+    re_path(r"^drafts/(?P<place>(?:topic|category|post)-\d+)/$", views.draft, name="draft"),
+    path("uploads/", views.upload, name="upload"),
+]
