@@ -1,0 +1,78 @@
+"""Throughput and latency of the seed topic page under `folkmoot serve`.
+
+Sets up the demo content in a throwaway SQLite data dir (or the DATABASE_URL you give),
+starts the production server with N workers on 127.0.0.1, then sends a bounded number of
+anonymous GETs from a few client threads and prints requests/s and latency percentiles.
+
+    uv run python bench/topic_page_load.py [--requests 2000] [--clients 8] [--workers 2]
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args()
+
+    env = {**os.environ, "FOLKMOOT_DATA_DIR": tempfile.mkdtemp(prefix="folkmoot-bench-")}
+    env["LOG_LEVEL"] = "warning"
+    folkmoot = [sys.executable, "-m", "folkmoot.cli"]
+    subprocess.run([*folkmoot, "demo", "--setup-only"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*folkmoot, "serve", "--port", str(args.port), "--workers", str(args.workers)], env=env
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        category = httpx.get(base + "/c/1-world-news/").text
+        topic = base + re.search(r'href="(/t/\d+-[-\w]+/)"', category)[1]
+
+        def one_client(count: int) -> list[float]:
+            timings = []
+            with httpx.Client() as client:
+                for _ in range(count):
+                    start = time.perf_counter()
+                    response = client.get(topic)
+                    timings.append(time.perf_counter() - start)
+                    assert response.status_code == 200
+            return timings
+
+        one_client(50)  # warm up
+        per_client = args.requests // args.clients
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            results = list(pool.map(one_client, [per_client] * args.clients))
+        elapsed = time.perf_counter() - started
+        timings = sorted(t for result in results for t in result)
+        quantiles = statistics.quantiles(timings, n=100)
+        print(f"{len(timings)} GETs of the 25-post seed topic page, {args.clients} clients, "
+              f"{args.workers} workers")  # fmt: skip
+        print(f"  {len(timings) / elapsed:.0f} requests/s")
+        print(f"  latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
+              f"p99 {quantiles[98] * 1000:.1f} ms")  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
