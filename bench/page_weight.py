@@ -32,7 +32,8 @@ def gz(data: bytes) -> int:
 def main() -> None:
     print("Editor bundle (gzip -9):")
     for file in sorted(BUNDLE.iterdir()):
-        print(f"  {file.name:24} {file.stat().st_size:>9,} B raw  {gz(file.read_bytes()):>8,} B gzip")
+        raw, packed = file.stat().st_size, gz(file.read_bytes())
+        print(f"  {file.name:24} {raw:>9,} B raw  {packed:>8,} B gzip")
 
     data_dir = tempfile.mkdtemp(prefix="folkmoot-bench-")
     port = 8765

@@ -44,9 +44,7 @@ def test_a_member_whose_group_may_not_upload_cannot_paste_images(page, topic, ot
     assert markdown(page) == ""
 
 
-def test_a_file_that_is_not_an_image_is_refused_with_the_servers_reason(
-    page, topic, other_member
-):
+def test_a_file_that_is_not_an_image_is_refused_with_the_servers_reason(page, topic, other_member):
     sign_in(page, other_member)
     open_composer(page, topic_url(topic))
     paste_file(page, name="totally.png", content=b"MZ\x90\x00 not a png", mime="image/png")

@@ -12,6 +12,7 @@ from folkmoot.forums.models import Category
 from . import policy, queries, services
 from .forms import PostForm, TopicForm
 from .models import Post
+from .post_html import render_post_frames
 
 
 def client_ip(request) -> str | None:
@@ -36,6 +37,7 @@ def _render_topic(request, topic, *, page=None, reply_form=None, status=200):
     can_reply = policy.can_reply(request.user, topic)
     context = {
         "listing": listing,
+        "post_frames": render_post_frames(request, listing.posts, topic=topic),
         "topic": topic,
         "reply_form": reply_form or PostForm(),
         "can_reply": can_reply,
