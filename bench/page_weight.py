@@ -9,16 +9,10 @@ and counts again. Also prints the gzip size of the editor bundle files.
 """
 
 import gzip
-import os
-import re
-import subprocess
-import sys
-import tempfile
-import time
 from pathlib import Path
 
-import httpx
 from playwright.sync_api import sync_playwright
+from running_forum import running_forum
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "src/folkmoot/static/folkmoot/composer"
@@ -35,26 +29,10 @@ def main() -> None:
         raw, packed = file.stat().st_size, gz(file.read_bytes())
         print(f"  {file.name:24} {raw:>9,} B raw  {packed:>8,} B gzip")
 
-    data_dir = tempfile.mkdtemp(prefix="folkmoot-bench-")
-    port = 8765
-    env = {**os.environ, "FOLKMOOT_DATA_DIR": data_dir}
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "folkmoot.cli", "demo", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        password = (Path(data_dir) / "demo_admin_password").read_text().strip()
-        index = httpx.get(base + "/c/1-world-news/").text
-        topic = re.search(r'href="(/t/\d+-[-\w]+/)"', index)[1]
-
+    with running_forum("demo", port=8765) as forum:
+        base = forum.base_url
+        password = forum.admin_password
+        topic = forum.seed_topic_path()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(base_url=base)
@@ -86,9 +64,6 @@ def main() -> None:
 
         report("Topic page (25 posts), signed in", before)
         report("Opening the composer adds", after)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -8,16 +8,12 @@ anonymous GETs from a few client threads and prints requests/s and latency perce
 """
 
 import argparse
-import os
-import re
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from running_forum import running_forum
 
 
 def main() -> None:
@@ -28,23 +24,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
 
-    env = {**os.environ, "FOLKMOOT_DATA_DIR": tempfile.mkdtemp(prefix="folkmoot-bench-")}
-    env["LOG_LEVEL"] = "warning"
-    folkmoot = [sys.executable, "-m", "folkmoot.cli"]
-    subprocess.run([*folkmoot, "demo", "--setup-only"], env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*folkmoot, "serve", "--port", str(args.port), "--workers", str(args.workers)], env=env
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        category = httpx.get(base + "/c/1-world-news/").text
-        topic = base + re.search(r'href="(/t/\d+-[-\w]+/)"', category)[1]
+    with running_forum("serve", "--workers", str(args.workers), port=args.port) as forum:
+        topic = forum.base_url + forum.seed_topic_path()
 
         def one_client(count: int) -> list[float]:
             timings = []
@@ -69,9 +50,6 @@ def main() -> None:
         print(f"  {len(timings) / elapsed:.0f} requests/s")
         print(f"  latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
               f"p99 {quantiles[98] * 1000:.1f} ms")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,31 @@ def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server)
         assert permalink.headers["location"] == f"{topic_path}?page=2#post-35"
 
 
+def child_pids(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def process_ended(pid: int) -> bool:
+    """Gone, or a zombie: finished, only not yet reaped."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(") ", 1)[1].startswith("Z")
+    except FileNotFoundError:
+        return True
+
+
+def test_stopping_the_demo_stops_its_background_worker_too(demo_server):
+    _, process = demo_server
+    [worker] = child_pids(process.pid)
+    process.terminate()
+    process.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while not process_ended(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process_ended(worker)
+
+
 def test_running_the_demo_again_loads_nothing_twice(tmp_path, demo_database_url):
     env = {**os.environ, "FOLKMOOT_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)

@@ -27,8 +27,20 @@ def _serve(*, host: str, port: int, workers: int) -> None:
     )
 
 
+def _die_with_parent() -> None:
+    """Runs in the worker before exec: on Linux, the kernel sends it SIGTERM when the demo
+    process ends, however it ends (uvicorn re-raises SIGTERM, skipping our cleanup)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _start_worker() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "folkmoot.cli", "worker"])
+    return subprocess.Popen(
+        [sys.executable, "-m", "folkmoot.cli", "worker"], preexec_fn=_die_with_parent
+    )
 
 
 def demo(args: argparse.Namespace) -> None:
