@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "folkmoot.forums",
     "folkmoot.discussions",
     "folkmoot.composer",
+    "folkmoot.moderation",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,20 @@ FOLKMOOT = {
     "EMOJI_MAX": env_int("FOLKMOOT_EMOJI_MAX", 75),
     # A second identical post by the same author within this many seconds is the first one.
     "DUPLICATE_WINDOW_SECONDS": env_int("FOLKMOOT_DUPLICATE_WINDOW_SECONDS", 10),
+    # --- Guests: post now, register later ---
+    # One reminder to finish registering, then unclaimed guest posts are deleted.
+    "GUEST_REMINDER_AFTER_DAYS": env_int("FOLKMOOT_GUEST_REMINDER_AFTER_DAYS", 2),
+    "GUEST_EXPIRE_AFTER_DAYS": env_int("FOLKMOOT_GUEST_EXPIRE_AFTER_DAYS", 8),
+    # Proof of work (ALTCHA): the solver tries up to this many hashes; ~0.2 s per 100k.
+    "ALTCHA_MAX_NUMBER": env_int("FOLKMOOT_ALTCHA_MAX_NUMBER", 100_000),
+    "ALTCHA_EXPIRES_SECONDS": env_int("FOLKMOOT_ALTCHA_EXPIRES_SECONDS", 600),
+    # --- Abuse controls (moderation/limits.py); counted in the cache ---
+    "FLOOD_SECONDS": env_int("FOLKMOOT_FLOOD_SECONDS", 15),
+    "GUEST_POSTS_PER_IP_PER_DAY": env_int("FOLKMOOT_GUEST_POSTS_PER_IP_PER_DAY", 10),
+    "GUEST_POSTS_PER_EMAIL_PER_DAY": env_int("FOLKMOOT_GUEST_POSTS_PER_EMAIL_PER_DAY", 5),
+    # A member with fewer published posts than this is new: limited links, maybe moderated.
+    "NEW_MEMBER_POSTS": env_int("FOLKMOOT_NEW_MEMBER_POSTS", 3),
+    "NEW_MEMBER_MAX_LINKS": env_int("FOLKMOOT_NEW_MEMBER_MAX_LINKS", 2),
 }
 
 LOGGING = {

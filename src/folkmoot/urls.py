@@ -5,7 +5,9 @@ from django.views.static import serve as serve_file
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("folkmoot.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("mod/", include("folkmoot.moderation.urls")),
     path("", include("folkmoot.discussions.urls")),
     # Uploaded files; a deployment at scale serves these from object storage instead.
     path(

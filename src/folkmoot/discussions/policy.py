@@ -1,5 +1,7 @@
 """Who may do what with topics and posts. Services and views both ask here, nowhere else."""
 
+from folkmoot.forums.models import Category
+
 from .models import Post, Topic
 
 
@@ -35,3 +37,10 @@ def can_view_revisions(user) -> bool:
 
 def can_delete_post(user, post: Post) -> bool:
     return is_moderator(user)
+
+
+def can_guest_reply(user, topic: Topic) -> bool:
+    """Anonymous visitors may reply where the topic's category lets guests post."""
+    if user.is_authenticated or topic.is_deleted or topic.is_locked:
+        return False
+    return topic.category.guest_policy != Category.GuestPolicy.NONE

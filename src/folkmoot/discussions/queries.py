@@ -120,3 +120,18 @@ def permalink_target(*, post_id: int, viewer) -> tuple[Post, int]:
     if post.status != Post.Status.PUBLISHED or not policy.can_view_topic(viewer, post.topic):
         raise Http404("No such post.")
     return post, page_of_post(post)
+
+
+def pending_posts_for_browser(*, topic: Topic, post_ids, viewer) -> list[Post]:
+    """Posts this browser wrote that are not published yet, shown only to it (their ids come
+    from a signed cookie). A member sees only their own; a guest only authorless ones."""
+    if not post_ids:
+        return []
+    author_filter = {"author": viewer} if viewer.is_authenticated else {"author__isnull": True}
+    # 1 query, only for browsers holding the cookie: the posts with their guest record and
+    # moderation entry.
+    return list(
+        topic.posts.filter(pk__in=post_ids, status=Post.Status.PENDING, **author_filter)
+        .select_related("author", "guest", "moderation_entry")
+        .order_by("created_at", "pk")
+    )

@@ -17,18 +17,22 @@ from folkmoot.accounts.models import User
 from folkmoot.composer.rendering import RENDERER_VERSION, render_markdown
 from folkmoot.composer.validation import validate_post_body, validate_title
 from folkmoot.forums.models import Category
+from folkmoot.moderation import limits
+from folkmoot.moderation import policy as moderation_policy
+from folkmoot.moderation.models import QueuedPost
 
 from . import policy
 from .models import Post, PostRevision, Topic
 
 
-def _publish(post: Post) -> Post:
+def publish_post(post: Post) -> Post:
     """Number a post and count it. Caller holds the transaction; the topic row is locked here
-    so two replies can never take the same number."""
+    so two replies can never take the same number. Posts held back (guests, moderation) are
+    published through here too, so they are numbered at publication."""
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
     post.number = topic.next_number
     post.status = Post.Status.PUBLISHED
-    post.save(update_fields=["number", "status"])
+    post.save(update_fields=["number", "status", "created_at", "author"])
     Topic.objects.filter(pk=topic.pk).update(
         next_number=F("next_number") + 1,
         post_count=F("post_count") + 1,
@@ -43,7 +47,10 @@ def _publish(post: Post) -> Post:
     return post
 
 
-def _new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
+_publish = publish_post
+
+
+def new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
     return Post.objects.create(
         topic=topic,
         author=author,
@@ -58,7 +65,7 @@ def _new_post(*, topic: Topic, author: User | None, body: str, ip_address: str |
 def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
     window = timedelta(seconds=settings.FOLKMOOT["DUPLICATE_WINDOW_SECONDS"])
     return (
-        Post.objects.published()
+        Post.objects.filter(status__in=[Post.Status.PUBLISHED, Post.Status.PENDING])
         .filter(topic=topic, author=author, body=body, created_at__gte=timezone.now() - window)
         .first()
     )
@@ -89,7 +96,12 @@ def start_topic(
         author=author,
     )
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
+    if not policy.is_moderator(author):
+        limits.check_links(member=author, cooked=post.cooked)
+        limits.check_ban(email=author.email, ip_address=ip_address)
+        limits.check_flood(member=author)
+    publish_post(post)
     topic.refresh_from_db()
     return topic
 
@@ -104,7 +116,16 @@ def reply(*, topic: Topic, author: User, body: str, ip_address: str | None = Non
     duplicate = _recent_duplicate(topic=topic, author=author, body=body)
     if duplicate:
         return duplicate
-    return _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
+    if not policy.is_moderator(author):
+        limits.check_links(member=author, cooked=post.cooked)
+        limits.check_ban(email=author.email, ip_address=ip_address)
+        limits.check_flood(member=author)
+    hold = moderation_policy.hold_reason(author=author, category=topic.category, guest=False)
+    if hold:
+        QueuedPost.objects.create(post=post, reason=hold)
+        return post
+    return publish_post(post)
 
 
 @transaction.atomic

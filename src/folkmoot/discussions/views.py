@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -5,10 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from folkmoot.accounts import pending_cookie
+from folkmoot.accounts import services as accounts_services
 from folkmoot.forums.models import Category
+from folkmoot.moderation.limits import LimitExceeded
 
 from . import policy, queries, services
-from .forms import PostForm, TopicForm
+from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
 
 
@@ -29,16 +35,26 @@ def category(request, category_id: int, slug: str = ""):
     return render(request, "discussions/category.html", {"listing": listing})
 
 
-def _render_topic(request, topic, *, page=None, reply_form=None, status=200):
+def _render_topic(request, topic, *, page=None, reply_form=None, status=200, refusal=None):
     listing = queries.topic_page(topic=topic, page=page)
+    can_guest_reply = policy.can_guest_reply(request.user, topic)
+    pending = pending_cookie.read(request)
     context = {
         "listing": listing,
         "topic": topic,
-        "reply_form": reply_form or PostForm(),
+        "reply_form": reply_form or (GuestReplyForm() if can_guest_reply else PostForm()),
         "can_reply": policy.can_reply(request.user, topic),
+        "can_guest_reply": can_guest_reply,
         "is_moderator": policy.is_moderator(request.user),
+        "refusal": refusal,
+        "pending_posts": queries.pending_posts_for_browser(
+            topic=topic, post_ids=pending.post_ids, viewer=request.user
+        ),
+        "pending_cookie_tampered": pending.tampered,
     }
-    return render(request, "discussions/topic.html", context, status=status)
+    response = render(request, "discussions/topic.html", context, status=status)
+    pending_cookie.forget_if_tampered(request, response)
+    return response
 
 
 @require_safe
@@ -56,7 +72,7 @@ def topic(request, topic_id: int, slug: str = ""):
 def reply(request, topic_id: int, slug: str = ""):
     topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={topic.get_absolute_url()}")
+        return guest_reply(request, topic)
     form = PostForm(request.POST)
     form.is_valid()
     try:
@@ -72,7 +88,65 @@ def reply(request, topic_id: int, slug: str = ""):
         form.add_error("body", error)
         # Show the last page, where the reply box is, with the text kept.
         return _render_topic(request, topic, page="999999", reply_form=form, status=400)
+    except LimitExceeded as error:
+        return _render_topic(
+            request, topic, page="999999", reply_form=form, status=429, refusal=error.message
+        )
+    if post.status == Post.Status.PENDING:
+        messages.info(request, "Your post is awaiting approval by a moderator.")
+        response = redirect(f"{topic.get_absolute_url()}?page=999999#post-pending-{post.pk}")
+        pending_cookie.remember(request, response, post.pk)
+        return response
     return redirect(post.get_absolute_url())
+
+
+# Which guest form field each refusal belongs to; the rest show above the form.
+GUEST_ERROR_FIELDS = {"too_many_links": "body"}
+
+
+def guest_reply(request, topic):
+    """A visitor's reply: saved as pending, then on to sign-up (or sign-in) to publish it."""
+    form = GuestReplyForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        result = accounts_services.guest_reply(
+            topic=topic,
+            body=data.get("body", ""),
+            email=data.get("email", ""),
+            display_name=data.get("display_name", ""),
+            antibot_payload=data.get("altcha", ""),
+            honeypot=data.get("website", ""),
+            ip_address=client_ip(request),
+            origin=f"{request.scheme}://{request.get_host()}",
+        )
+    except PermissionDenied as error:
+        # No guest form is shown here; whoever posted anyway is sent to sign in.
+        messages.error(request, str(error))
+        return redirect(f"{reverse('account_login')}?next={topic.get_absolute_url()}")
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field, errors)
+        else:
+            form.add_error(GUEST_ERROR_FIELDS.get(error.code), error)
+        return _render_topic(request, topic, page="999999", reply_form=form, status=400)
+    except LimitExceeded as error:
+        return _render_topic(
+            request, topic, page="999999", reply_form=form, status=429, refusal=error.message
+        )
+    email = urlencode({"email": result.guest.email, "next": topic.get_absolute_url()})
+    if result.has_account:
+        messages.info(
+            request,
+            f"{result.guest.email} belongs to a member. Sign in to publish your post "
+            "with your account.",
+        )
+        response = redirect(f"{reverse('account_login')}?{email}")
+    else:
+        response = redirect(f"{reverse('account_signup')}?{email}")
+    pending_cookie.remember(request, response, result.post.pk)
+    return response
 
 
 @login_required
@@ -80,6 +154,7 @@ def reply(request, topic_id: int, slug: str = ""):
 def new_topic(request, category_id: int, slug: str = ""):
     category = get_object_or_404(Category, pk=category_id)
     form = TopicForm(request.POST or None)
+    limited = False
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.start_topic(
@@ -93,9 +168,12 @@ def new_topic(request, category_id: int, slug: str = ""):
             raise Http404("You cannot start topics here.") from None
         except ValidationError as error:
             form.add_error(None, error)
+        except LimitExceeded as error:
+            form.add_error(None, error.message)
+            limited = True
         else:
             return redirect(topic.get_absolute_url())
-    status = 400 if form.errors else 200
+    status = (429 if limited else 400) if form.errors else 200
     return render(
         request, "discussions/new_topic.html", {"category": category, "form": form}, status=status
     )
