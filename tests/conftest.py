@@ -84,3 +84,11 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client_factory(db):
+    """Fresh browsers, each with its own cookies."""
+    from django.test import Client
+
+    return Client
