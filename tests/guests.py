@@ -8,7 +8,7 @@ def solved_check(client) -> str:
     return antibot.solve_for_tests(client.get("/guests/challenge/").json())
 
 
-def guest_reply(client, topic, *, body="A guest's reply", email="guest@example.net", **fields):
+def guest_reply(client, topic, *, body="A reply from a guest", email="guest@example.net", **fields):
     data = {
         "body": body,
         "email": email,
