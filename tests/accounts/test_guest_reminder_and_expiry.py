@@ -6,6 +6,7 @@ from django_tasks_db.models import DBTaskResult
 from folkmoot.accounts import tasks
 from folkmoot.accounts.models import GuestPost
 from folkmoot.discussions.models import Post
+from tests.factories import make_topic
 from tests.guests import guest_reply
 
 
@@ -68,3 +69,28 @@ def test_a_claimed_post_is_never_expired(client, topic, other_member):
     _age(guest, 9)
     assert tasks.expire_guest_post.call(guest.pk) is False
     assert Post.objects.get(body="Claimed in time").status == Post.Status.PUBLISHED
+
+
+def test_the_worker_runs_the_scheduled_reminder_and_expiry_when_they_fall_due(
+    transactional_db, client, mailbox
+):
+    # The worker opens and closes its own connections: a real transaction per test.
+    from django.core.management import call_command
+
+    topic = make_topic()
+    guest_reply(client, topic, body="Left behind", email="gone@example.net")
+    guest = GuestPost.objects.get()
+
+    def worker():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    worker()  # nothing is due yet
+    assert len(mailbox.to("gone@example.net")) == 1  # the first email only
+    assert Post.objects.filter(body="Left behind").exists()
+
+    # Nine days later:
+    _age(guest, 9)
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+    worker()
+    assert [mailbox.subject(m)[:9] for m in mailbox.to("gone@example.net")][-1] == "Reminder:"
+    assert not Post.objects.filter(body="Left behind").exists()
