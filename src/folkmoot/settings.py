@@ -215,8 +215,9 @@ FOLKMOOT = {
     # One reminder to finish registering, then unclaimed guest posts are deleted.
     "GUEST_REMINDER_AFTER_DAYS": env_int("FOLKMOOT_GUEST_REMINDER_AFTER_DAYS", 2),
     "GUEST_EXPIRE_AFTER_DAYS": env_int("FOLKMOOT_GUEST_EXPIRE_AFTER_DAYS", 8),
-    # Proof of work (ALTCHA): the solver tries up to this many hashes; ~0.2 s per 100k.
-    "ALTCHA_MAX_NUMBER": env_int("FOLKMOOT_ALTCHA_MAX_NUMBER", 100_000),
+    # Proof of work (ALTCHA): the browser tries up to this many SHA-256 hashes, about 1 s per
+    # 50k in desktop Chromium (half that on average). Needs a secure context (HTTPS/localhost).
+    "ALTCHA_MAX_NUMBER": env_int("FOLKMOOT_ALTCHA_MAX_NUMBER", 50_000),
     "ALTCHA_EXPIRES_SECONDS": env_int("FOLKMOOT_ALTCHA_EXPIRES_SECONDS", 600),
     # --- Abuse controls (moderation/limits.py); counted in the cache ---
     "FLOOD_SECONDS": env_int("FOLKMOOT_FLOOD_SECONDS", 15),

@@ -28,8 +28,9 @@ def test_a_guest_reply_is_saved_pending_and_leads_to_sign_up_with_the_email(
     target = urlparse(response.url)
     assert target.path == "/accounts/signup/"
     assert parse_qs(target.query)["email"] == ["Ann@Example.net"]
-
     post = Post.objects.get(body="Hello from a guest")
+    assert parse_qs(target.query)["next"] == [f"/guests/posted/{post.pk}/"]
+
     assert post.status == Post.Status.PENDING
     assert post.number is None and post.author is None
     guest = GuestPost.objects.get(post=post)
@@ -86,3 +87,15 @@ def test_signing_up_and_confirming_the_email_publishes_the_post_under_the_new_ac
     assert post.author.post_count == 1
     client.logout()
     assert "Published after sign-up" in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_after_registering_the_guest_lands_on_the_published_post(client, topic):
+    response = guest_reply(client, topic, body="Where do I land")
+    post = Post.objects.get(body="Where do I land")
+    next_url = parse_qs(urlparse(response.url).query)["next"][0]
+    pending = client.get(next_url)
+    assert pending.url == f"{topic.get_absolute_url()}?page=999999#post-pending-{post.pk}"
+    from folkmoot.discussions.services import publish_post
+
+    publish_post(post)
+    assert client.get(next_url).url == f"/p/{post.pk}/"

@@ -58,7 +58,10 @@ def test_a_guest_replies_registers_confirms_and_the_post_appears_to_everyone(
     [confirm] = [u for u in mailbox.links_to("wanderer@example.net") if "confirm-email" in u]
     page.goto(urlparse(confirm).path)
     page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    # Confirmed and signed in, the new member lands on their published post.
+    page.wait_for_url("**/t/**#post-5")
+    expect(page.locator("#post-5")).to_contain_text("A guest's first words, typed live")
+    expect(page.locator(".messages")).to_contain_text("Your post is now published.")
 
     stranger.goto(topic.get_absolute_url())
     published = stranger.locator("#post-5")

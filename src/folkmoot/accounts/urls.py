@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="account_signup"),
     path("guests/challenge/", views.antibot_challenge, name="guest_challenge"),
     path("guests/finish/<str:token>/", views.finish_registering, name="guest_finish"),
+    path("guests/posted/<int:post_id>/", views.guest_posted, name="guest_posted"),
 ]

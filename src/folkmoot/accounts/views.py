@@ -1,12 +1,13 @@
 from urllib.parse import urlencode
 
 from allauth.account.views import SignupView
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from folkmoot.discussions.models import Post
 from folkmoot.moderation import antibot
 
 from . import pending_cookie, queries
@@ -27,13 +28,29 @@ def finish_registering(request, token: str):
     guest = get_object_or_404(
         GuestPost.objects.unclaimed().select_related("post__topic"), claim_token=token
     )
-    params = urlencode({"email": guest.email, "next": guest.post.topic.get_absolute_url()})
+    params = urlencode({"email": guest.email, "next": after_claim_url(guest.post_id)})
     if queries.email_has_account(guest.email):
         response = redirect(f"{reverse('account_login')}?{params}")
     else:
         response = redirect(f"{reverse('account_signup')}?{params}")
     pending_cookie.remember(request, response, guest.post_id)
     return response
+
+
+def after_claim_url(post_id: int) -> str:
+    return reverse("guest_posted", kwargs={"post_id": post_id})
+
+
+@require_safe
+def guest_posted(request, post_id: int):
+    """Where a guest lands after registering: the published post, or the topic's last page
+    where their browser shows the post still awaiting approval."""
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=post_id)
+    if post.status == Post.Status.PUBLISHED:
+        return redirect(post.get_absolute_url())
+    if post.status != Post.Status.PENDING:
+        raise Http404("No such post.")
+    return redirect(f"{post.topic.get_absolute_url()}?page=999999#post-pending-{post.pk}")
 
 
 class GuestAwareSignupView(SignupView):

@@ -135,7 +135,9 @@ def guest_reply(request, topic):
         return _render_topic(
             request, topic, page="999999", reply_form=form, status=429, refusal=error.message
         )
-    email = urlencode({"email": result.guest.email, "next": topic.get_absolute_url()})
+    email = urlencode(
+        {"email": result.guest.email, "next": reverse("guest_posted", args=[result.post.pk])}
+    )
     if result.has_account:
         messages.info(
             request,
