@@ -99,3 +99,9 @@ def test_after_registering_the_guest_lands_on_the_published_post(client, topic):
 
     publish_post(post)
     assert client.get(next_url).url == f"/p/{post.pk}/"
+
+
+def test_another_browser_cannot_follow_a_pending_posts_landing_link(client, topic, client_factory):
+    guest_reply(client, topic, body="Not for strangers")
+    post = Post.objects.get(body="Not for strangers")
+    assert client_factory().get(f"/guests/posted/{post.pk}/").status_code == 404

@@ -48,7 +48,10 @@ def guest_posted(request, post_id: int):
     post = get_object_or_404(Post.objects.select_related("topic"), pk=post_id)
     if post.status == Post.Status.PUBLISHED:
         return redirect(post.get_absolute_url())
-    if post.status != Post.Status.PENDING:
+    mine = post.pk in pending_cookie.read(request).post_ids or (
+        request.user.is_authenticated and post.author_id == request.user.pk
+    )
+    if post.status != Post.Status.PENDING or not mine:
         raise Http404("No such post.")
     return redirect(f"{post.topic.get_absolute_url()}?page=999999#post-pending-{post.pk}")
 

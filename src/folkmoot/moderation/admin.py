@@ -15,6 +15,16 @@ class ModerationLogAdmin(admin.ModelAdmin):
     list_filter = ("action",)
     raw_id_fields = ("post", "moderator", "author")
 
+    # The log is a record: readable in the admin, written only by moderation.services.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(QueuedPost)
 class QueuedPostAdmin(admin.ModelAdmin):

@@ -18,7 +18,7 @@ class QueuedPost(models.Model):
         "discussions.Post", on_delete=models.CASCADE, related_name="moderation_entry"
     )
     reason = models.CharField(max_length=20, choices=Reason.choices)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("created_at", "pk")
@@ -43,7 +43,7 @@ class ModerationLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -72,7 +72,7 @@ class Ban(models.Model):
         help_text="An address or a range in CIDR form, e.g. 203.0.113.0/24.",
     )
     reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ("-created_at",)
