@@ -19,6 +19,7 @@ def test_a_member_posting_again_too_quickly_gets_429_with_the_text_kept(
     assert _reply(member_client, topic, "First thought").status_code == 302
     response = _reply(member_client, topic, "Second thought, too soon")
     assert response.status_code == 429
+    assert response["Retry-After"] == "30"
     page = response.content.decode()
     assert "You are posting too quickly. Wait 30 seconds between posts" in page
     assert "Second thought, too soon</textarea>" in page

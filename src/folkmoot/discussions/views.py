@@ -89,15 +89,23 @@ def reply(request, topic_id: int, slug: str = ""):
         # Show the last page, where the reply box is, with the text kept.
         return _render_topic(request, topic, page="999999", reply_form=form, status=400)
     except LimitExceeded as error:
-        return _render_topic(
-            request, topic, page="999999", reply_form=form, status=429, refusal=error.message
-        )
+        return _too_many(request, topic, form, error)
     if post.status == Post.Status.PENDING:
         messages.info(request, "Your post is awaiting approval by a moderator.")
         response = redirect(f"{topic.get_absolute_url()}?page=999999#post-pending-{post.pk}")
         pending_cookie.remember(request, response, post.pk)
         return response
     return redirect(post.get_absolute_url())
+
+
+def _too_many(request, topic, form, error: LimitExceeded):
+    """A rate limit was hit: 429, the reason above the form, the text kept in it."""
+    response = _render_topic(
+        request, topic, page="999999", reply_form=form, status=429, refusal=error.message
+    )
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 # Which guest form field each refusal belongs to; the rest show above the form.
@@ -132,9 +140,7 @@ def guest_reply(request, topic):
             form.add_error(GUEST_ERROR_FIELDS.get(error.code), error)
         return _render_topic(request, topic, page="999999", reply_form=form, status=400)
     except LimitExceeded as error:
-        return _render_topic(
-            request, topic, page="999999", reply_form=form, status=429, refusal=error.message
-        )
+        return _too_many(request, topic, form, error)
     email = urlencode(
         {"email": result.guest.email, "next": reverse("guest_posted", args=[result.post.pk])}
     )
