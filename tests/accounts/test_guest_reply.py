@@ -43,6 +43,7 @@ def test_a_guest_reply_is_saved_pending_and_leads_to_sign_up_with_the_email(
 
     signup_page = client.get(response.url).content.decode()
     assert 'value="Ann@Example.net"' in signup_page
+    assert 'value="wanderer"' in signup_page  # the display name, suggested as a username
     assert "This post will appear once you finish registering." in signup_page
     assert "Hello from a guest" in signup_page
 

@@ -4,6 +4,7 @@ from allauth.account.views import SignupView
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -11,7 +12,7 @@ from folkmoot.discussions.models import Post
 from folkmoot.moderation import antibot
 
 from . import pending_cookie, queries
-from .models import GuestPost
+from .models import GuestPost, User
 
 
 @never_cache
@@ -59,11 +60,25 @@ def guest_posted(request, post_id: int):
 class GuestAwareSignupView(SignupView):
     """allauth's sign-up, showing the guest the posts that signing up will publish."""
 
+    def pending_posts(self):
+        if not hasattr(self, "_pending_posts"):
+            self._pending_posts = queries.guest_posts_for_browser(
+                pending_cookie.read(self.request).post_ids
+            )
+        return self._pending_posts
+
+    def get_initial(self):
+        """The display name the guest gave, as a suggested username."""
+        initial = super().get_initial()
+        names = [post.guest.display_name for post in self.pending_posts()]
+        suggestion = slugify(next((name for name in names if name), ""))[:30]
+        if suggestion and not User.objects.filter(username__iexact=suggestion).exists():
+            initial["username"] = suggestion
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["pending_posts"] = queries.guest_posts_for_browser(
-            pending_cookie.read(self.request).post_ids
-        )
+        context["pending_posts"] = self.pending_posts()
         return context
 
 

@@ -141,7 +141,7 @@ def guest_reply(request, topic):
         return _render_topic(request, topic, page="999999", reply_form=form, status=400)
     except LimitExceeded as error:
         return _too_many(request, topic, form, error)
-    email = urlencode(
+    params = urlencode(
         {"email": result.guest.email, "next": reverse("guest_posted", args=[result.post.pk])}
     )
     if result.has_account:
@@ -150,9 +150,9 @@ def guest_reply(request, topic):
             f"{result.guest.email} belongs to a member. Sign in to publish your post "
             "with your account.",
         )
-        response = redirect(f"{reverse('account_login')}?{email}")
+        response = redirect(f"{reverse('account_login')}?{params}")
     else:
-        response = redirect(f"{reverse('account_signup')}?{email}")
+        response = redirect(f"{reverse('account_signup')}?{params}")
     pending_cookie.remember(request, response, result.post.pk)
     return response
 
