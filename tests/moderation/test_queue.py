@@ -141,3 +141,13 @@ def test_members_past_their_first_posts_are_not_held(held_topic, client_factory)
     browser.force_login(regular)
     _reply(browser, held_topic, "Trusted by now")
     assert Post.objects.get(body="Trusted by now").status == Post.Status.PUBLISHED
+
+
+def test_a_new_member_sees_their_post_awaiting_approval_on_another_device(
+    newcomer_client, held_topic, client_factory, other_member
+):
+    _reply(newcomer_client, held_topic, "Held, seen from my phone")
+    phone = client_factory()
+    phone.force_login(other_member)
+    page = phone.get(held_topic.get_absolute_url()).content.decode()
+    assert "Awaiting approval" in page and "Held, seen from my phone" in page

@@ -28,3 +28,14 @@ def hold_reason(*, author, category: Category, guest: bool) -> str | None:
     if category.moderate_new_members and limits.is_new_member(author):
         return QueuedPost.Reason.NEW_MEMBER
     return None
+
+
+def may_hold_posts_of(author, category: Category) -> bool:
+    """Whether this category could be holding posts of this member (no query): new members
+    where it holds their posts, or in a category that moderates registered guests."""
+    if author.is_staff:
+        return False
+    holds = category.moderate_new_members or (
+        category.guest_policy == Category.GuestPolicy.MODERATED
+    )
+    return holds and limits.is_new_member(author)
