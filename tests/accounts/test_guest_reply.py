@@ -106,3 +106,16 @@ def test_another_browser_cannot_follow_a_pending_posts_landing_link(client, topi
     guest_reply(client, topic, body="Not for strangers")
     post = Post.objects.get(body="Not for strangers")
     assert client_factory().get(f"/guests/posted/{post.pk}/").status_code == 404
+
+
+def test_a_mail_server_outage_does_not_lose_the_guests_post(
+    settings, client, topic, django_capture_on_commit_callbacks
+):
+    from tests.smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    with django_capture_on_commit_callbacks(execute=True):
+        response = guest_reply(client, topic, body="Saved despite the outage")
+    assert response.status_code == 302
+    assert Post.objects.get(body="Saved despite the outage").status == Post.Status.PENDING

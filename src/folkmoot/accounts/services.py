@@ -7,12 +7,14 @@ that account (numbered at publication), or queues them for a moderator where the
 so. Unclaimed posts get one reminder and are deleted later (tasks.py).
 """
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -32,6 +34,7 @@ from folkmoot.moderation.models import QueuedPost
 from .models import GuestPost, User
 
 DISPLAY_NAME_MAX = 60
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,7 @@ def guest_reply(
 ) -> GuestReply:
     """Save a guest's reply as pending. Raises PermissionDenied where guests may not post,
     ValidationError for bad input or a failed anti-bot check, LimitExceeded for rate limits."""
-    anonymous = _Anonymous()
-    if not policy.can_guest_reply(anonymous, topic):
+    if not policy.can_guest_reply(AnonymousUser(), topic):
         raise PermissionDenied("Guests cannot reply in this category. Sign in or register to post.")
 
     errors: dict[str, list[str]] = {}
@@ -132,21 +134,20 @@ def guest_reply(
     return GuestReply(post=post, guest=guest, has_account=member is not None)
 
 
-class _Anonymous:
-    is_authenticated = False
-
-
 def _after_guest_post(guest_id: int) -> None:
     from . import tasks
 
     guest = GuestPost.objects.select_related("post__topic").get(pk=guest_id)
-    send_guest_email(guest, reminder=False)
-    limits_ = settings.FOLKMOOT
+    try:
+        send_guest_email(guest, reminder=False)
+    except Exception:  # the post is saved; the reminder will carry the link again
+        logger.exception("Could not email guest %s", guest_id)
+    days = settings.FOLKMOOT
     tasks.remind_guest.using(
-        run_after=guest.created_at + timedelta(days=limits_["GUEST_REMINDER_AFTER_DAYS"])
+        run_after=guest.created_at + timedelta(days=days["GUEST_REMINDER_AFTER_DAYS"])
     ).enqueue(guest_id)
     tasks.expire_guest_post.using(
-        run_after=guest.created_at + timedelta(days=limits_["GUEST_EXPIRE_AFTER_DAYS"])
+        run_after=guest.created_at + timedelta(days=days["GUEST_EXPIRE_AFTER_DAYS"])
     ).enqueue(guest_id)
 
 

@@ -1,5 +1,7 @@
 """Moderators' decisions on held posts: one function each, logged, the author told by email."""
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -11,6 +13,8 @@ from folkmoot.discussions.services import publish_post
 
 from . import policy
 from .models import ModerationLog, QueuedPost
+
+logger = logging.getLogger(__name__)
 
 
 def _locked_entry(post: Post) -> QueuedPost | None:
@@ -33,9 +37,14 @@ def _notify(post: Post, *, approved: bool, origin: str, reason: str = "") -> Non
         if reason:
             text += f"\n\nReason: {reason}"
         text += f"\n\nYour text, so you can keep it:\n\n{post.body}\n"
-    transaction.on_commit(
-        lambda: send_mail(f"{subject} · {settings.SITE_NAME}", text, None, [author.email])
-    )
+
+    def send():
+        try:
+            send_mail(f"{subject} · {settings.SITE_NAME}", text, None, [author.email])
+        except Exception:  # the decision stands even if the mail server is down
+            logger.exception("Could not email the author of post %s", post.pk)
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
