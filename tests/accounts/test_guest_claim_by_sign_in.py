@@ -9,6 +9,7 @@ def test_a_guest_using_a_members_email_is_asked_to_sign_in(client, topic, other_
     assert response.url.startswith("/accounts/login/?email=")
     page = client.get(response.url).content.decode()
     assert "belongs to a member. Sign in to publish your post" in page
+    assert f'value="{other_member.email.upper()}"' in page
 
 
 def test_signing_in_claims_and_publishes_the_pending_post(client, topic, other_member):

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
-from allauth.account.views import SignupView
+from allauth.account.views import LoginView, SignupView
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -83,3 +85,20 @@ class GuestAwareSignupView(SignupView):
 
 
 signup = GuestAwareSignupView.as_view()
+
+
+class GuestAwareLoginView(LoginView):
+    """allauth's sign-in, with the guest's address filled in when they were sent here."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        email = self.request.GET.get("email", "")
+        try:
+            validate_email(email)
+        except ValidationError:
+            return initial
+        initial["login"] = email
+        return initial
+
+
+login = GuestAwareLoginView.as_view()
