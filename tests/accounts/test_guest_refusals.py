@@ -86,4 +86,9 @@ def test_a_locked_topic_takes_no_guest_replies(client, topic):
 
 
 def test_an_over_long_display_name_is_refused(client, topic):
-    _refused(guest_reply(client, topic, display_name="x" * 61), "Display names can be at most 60")
+    for name in ("x" * 61, "y" * 500):
+        _refused(guest_reply(client, topic, display_name=name), "Display names can be at most 60")
+
+
+def test_an_over_long_email_is_refused(client, topic):
+    _refused(guest_reply(client, topic, email="a" * 64 + "@" + "b" * 250 + ".org"), "valid email")

@@ -34,6 +34,7 @@ from folkmoot.moderation.models import QueuedPost
 from .models import GuestPost, User
 
 DISPLAY_NAME_MAX = 60
+EMAIL_MAX = 254  # GuestPost.email's column
 logger = logging.getLogger(__name__)
 
 
@@ -79,6 +80,8 @@ def guest_reply(
         if not email:
             raise ValidationError("Give your email address so you can finish registering.")
         validate_email(email)
+        if len(email) > EMAIL_MAX:
+            raise ValidationError("Too long.")
     except ValidationError:
         errors["email"] = [
             "Enter a valid email address, like name@example.org: it's where we send the link "
