@@ -29,9 +29,13 @@ def test_a_guest_with_pending_posts_costs_one_query_more(client, db, django_asse
 def test_a_new_member_where_posts_may_be_held_costs_one_query_more(
     client, member, django_assert_num_queries
 ):
-    from tests.factories import CategoryFactory
+    from tests.factories import CategoryFactory, MemberFactory
 
-    topic = make_topic(category=CategoryFactory(moderate_new_members=True), replies=3)
+    topic = make_topic(
+        category=CategoryFactory(moderate_new_members=True),
+        author=MemberFactory(is_staff=True),
+        replies=3,
+    )
     client.force_login(member)
     # 1 session, 2 member, 3 topic with category, 4 page of posts with authors, 5 the
     # member's own posts awaiting approval in this topic.

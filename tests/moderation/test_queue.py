@@ -113,7 +113,9 @@ def test_rejecting_hides_the_post_logs_and_tells_the_author_why(
 def test_a_category_moderator_moderates_only_their_categories(
     newcomer_client, held_topic, held_category, client_factory
 ):
-    other_topic = make_topic(category=CategoryFactory(moderate_new_members=True))
+    other_topic = make_topic(
+        category=CategoryFactory(moderate_new_members=True), author=MemberFactory(is_staff=True)
+    )
     _reply(newcomer_client, held_topic, "In their category")
     _reply(newcomer_client, other_topic, "In another category")
     category_moderator = MemberFactory()

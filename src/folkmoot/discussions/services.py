@@ -30,6 +30,10 @@ def publish_post(post: Post) -> Post:
     so two replies can never take the same number. Posts held back (guests, moderation) are
     published through here too, so they are numbered at publication."""
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    if topic.post_count == 0:
+        # A topic counts in its category from its first published post (which may have
+        # waited for approval).
+        Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") + 1)
     post.number = topic.next_number
     post.status = Post.Status.PUBLISHED
     post.save(update_fields=["number", "status", "created_at", "author"])
@@ -101,13 +105,16 @@ def start_topic(
         slug=slugify(title, allow_unicode=True)[:200] or "topic",
         author=author,
     )
-    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
     post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
     if enforce_limits and not policy.is_moderator(author):
         limits.check_links(member=author, cooked=post.cooked)
         limits.check_ban(email=author.email, ip_address=ip_address)
         limits.check_flood(member=author)
-    publish_post(post)
+    hold = moderation_policy.hold_reason(author=author, category=category, guest=False)
+    if hold:
+        QueuedPost.objects.create(post=post, reason=hold)
+    else:
+        publish_post(post)
     topic.refresh_from_db()
     return topic
 

@@ -180,6 +180,8 @@ def new_topic(request, category_id: int, slug: str = ""):
             form.add_error(None, error.message)
             limited = True
         else:
+            if topic.post_count == 0:
+                messages.info(request, "Your topic is awaiting approval by a moderator.")
             return redirect(topic.get_absolute_url())
     status = (429 if limited else 400) if form.errors else 200
     return render(
