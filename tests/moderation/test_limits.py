@@ -5,7 +5,7 @@ from folkmoot.discussions.models import Post
 from folkmoot.moderation.models import Ban
 from tests.conftest import set_limits
 from tests.factories import MemberFactory
-from tests.guests import guest_reply
+from tests.guests import guest_reply, solved_check
 
 
 def _reply(client, topic, body):
@@ -88,8 +88,11 @@ def test_a_guest_is_limited_in_links_too(settings, client, topic):
 
 
 def test_a_guest_double_submit_saves_one_post(client, topic):
-    guest_reply(client, topic, body="Sent twice by a guest")
-    guest_reply(client, topic, body="Sent twice by a guest")
+    solved = solved_check(client)  # a double click sends the same solution twice
+    first = guest_reply(client, topic, body="Sent twice by a guest", altcha=solved)
+    second = guest_reply(client, topic, body="Sent twice by a guest", altcha=solved)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
     assert Post.objects.filter(body="Sent twice by a guest").count() == 1
 
 

@@ -94,15 +94,7 @@ def guest_reply(
         raise ValidationError(errors)
 
     antibot.check_honeypot(honeypot)
-    antibot.verify_solution(antibot_payload)
-
     member = _member_with_email(email)
-    if member is not None and not member.is_active:
-        raise ValidationError(
-            "This email address belongs to a suspended account, so its posts are not accepted.",
-            code="banned",
-        )
-    limits.check_ban(email=email, ip_address=ip_address)
 
     # Lock the topic, then look for the same reply from the same address a moment ago.
     Topic.objects.select_for_update().filter(pk=topic.pk).first()
@@ -118,7 +110,16 @@ def guest_reply(
         .first()
     )
     if duplicate:
+        # A double submit (its anti-bot solution already spent by the first): the same post.
         return GuestReply(post=duplicate.post, guest=duplicate, has_account=member is not None)
+
+    antibot.verify_solution(antibot_payload)
+    if member is not None and not member.is_active:
+        raise ValidationError(
+            "This email address belongs to a suspended account, so its posts are not accepted.",
+            code="banned",
+        )
+    limits.check_ban(email=email, ip_address=ip_address)
 
     post = new_post(topic=topic, author=None, body=body, ip_address=ip_address)
     limits.check_links(member=None, cooked=post.cooked)
