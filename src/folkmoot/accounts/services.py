@@ -263,10 +263,3 @@ def expire_guest_post(*, guest_id: int) -> bool:
         return False
     guest.post.delete()  # the GuestPost goes with it
     return True
-
-
-def expire_all_unclaimed() -> int:
-    """Sweep for posts whose expiry task was lost (e.g. the task table was cleared)."""
-    cutoff = timezone.now() - timedelta(days=settings.FOLKMOOT["GUEST_EXPIRE_AFTER_DAYS"])
-    ids = GuestPost.objects.unclaimed().filter(created_at__lte=cutoff).values_list("pk", flat=True)
-    return sum(expire_guest_post(guest_id=guest_id) for guest_id in list(ids))
