@@ -55,6 +55,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def set_limits(settings, **limits):
+    """Change some of settings.FOLKMOOT for one test (a new dict, so nothing leaks)."""
+    settings.FOLKMOOT = {**settings.FOLKMOOT, **limits}
+
+
+@pytest.fixture(autouse=True)
+def forum_limits_for_tests(settings):
+    """A cheap proof of work, and no flood control except in the tests about it: most tests
+    post several times a second."""
+    set_limits(settings, ALTCHA_MAX_NUMBER=2000, FLOOD_SECONDS=0)
+
+
 @pytest.fixture
 def mailbox(settings):
     """Django sends through real SMTP to an aiosmtpd server on 127.0.0.1."""
@@ -89,3 +101,11 @@ def local_web(settings):
     server = start_web_server()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def client_factory(db):
+    """Fresh browsers, each with its own cookies."""
+    from django.test import Client
+
+    return Client

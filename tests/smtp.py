@@ -3,6 +3,7 @@
 import email
 import re
 import socket
+from email.header import decode_header, make_header
 from email.message import Message
 
 from aiosmtpd.controller import Controller
@@ -18,6 +19,10 @@ class Mailbox:
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def subject(message: Message) -> str:
+        return str(make_header(decode_header(message["Subject"])))
 
     @staticmethod
     def text(message: Message) -> str:

@@ -93,18 +93,31 @@ def load_demo() -> bool:
     }
     for category_name, title, body in OTHER_TOPICS:
         topic = services.start_topic(
-            category=categories[category_name], author=members[1], title=title, body=body
+            category=categories[category_name],
+            author=members[1],
+            title=title,
+            body=body,
+            enforce_limits=False,
         )
         for member in members[2:5]:
-            services.reply(topic=topic, author=member, body=f"Hello from {member.username}!")
+            services.reply(
+                topic=topic,
+                author=member,
+                body=f"Hello from {member.username}!",
+                enforce_limits=False,
+            )
 
     article = resources.files("folkmoot").joinpath("demo_content/seed_article.md").read_text()
     seed = services.start_topic(
-        category=categories["World News"], author=members[0], title=SEED_TITLE, body=article
+        category=categories["World News"],
+        author=members[0],
+        title=SEED_TITLE,
+        body=article,
+        enforce_limits=False,
     )
     # 9 repliers and 12 texts: no member repeats a text within 34 replies (36 = their lcm),
     # so duplicate-post detection keeps every one.
     repliers, replies = cycle(members[1:]), cycle(SEED_REPLIES)
     for _ in range(34):
-        services.reply(topic=seed, author=next(repliers), body=next(replies))
+        services.reply(topic=seed, author=next(repliers), body=next(replies), enforce_limits=False)
     return True

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "folkmoot.forums",
     "folkmoot.discussions",
     "folkmoot.composer",
+    "folkmoot.moderation",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,21 @@ FOLKMOOT = {
     "UNUSED_ATTACHMENT_HOURS": env_int("FOLKMOOT_UNUSED_ATTACHMENT_HOURS", 24),
     # Only tests set this, so the fetcher may reach their own server on 127.0.0.1.
     "FETCH_ALLOW_LOOPBACK": False,
+    # --- Guests: post now, register later ---
+    # One reminder to finish registering, then unclaimed guest posts are deleted.
+    "GUEST_REMINDER_AFTER_DAYS": env_int("FOLKMOOT_GUEST_REMINDER_AFTER_DAYS", 2),
+    "GUEST_EXPIRE_AFTER_DAYS": env_int("FOLKMOOT_GUEST_EXPIRE_AFTER_DAYS", 8),
+    # Proof of work (ALTCHA): the browser tries up to this many SHA-256 hashes, about 1 s per
+    # 50k in desktop Chromium (half that on average). Needs a secure context (HTTPS/localhost).
+    "ALTCHA_MAX_NUMBER": env_int("FOLKMOOT_ALTCHA_MAX_NUMBER", 50_000),
+    "ALTCHA_EXPIRES_SECONDS": env_int("FOLKMOOT_ALTCHA_EXPIRES_SECONDS", 600),
+    # --- Abuse controls (moderation/limits.py); counted in the cache ---
+    "FLOOD_SECONDS": env_int("FOLKMOOT_FLOOD_SECONDS", 15),
+    "GUEST_POSTS_PER_IP_PER_DAY": env_int("FOLKMOOT_GUEST_POSTS_PER_IP_PER_DAY", 10),
+    "GUEST_POSTS_PER_EMAIL_PER_DAY": env_int("FOLKMOOT_GUEST_POSTS_PER_EMAIL_PER_DAY", 5),
+    # A member with fewer published posts than this is new: limited links, maybe moderated.
+    "NEW_MEMBER_POSTS": env_int("FOLKMOOT_NEW_MEMBER_POSTS", 3),
+    "NEW_MEMBER_MAX_LINKS": env_int("FOLKMOOT_NEW_MEMBER_MAX_LINKS", 2),
 }
 
 LOGGING = {

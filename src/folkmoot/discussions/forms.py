@@ -11,3 +11,13 @@ class PostForm(forms.Form):
 class TopicForm(PostForm):
     title = forms.CharField(required=False, max_length=400)
     field_order = ["title", "body"]
+
+
+class GuestReplyForm(PostForm):
+    """A guest's reply: the text, where to send the link to publish it, and the anti-bot
+    fields. Like PostForm it only carries values; accounts.services.guest_reply validates."""
+
+    email = forms.CharField(required=False)
+    display_name = forms.CharField(required=False)
+    website = forms.CharField(required=False)  # the honeypot: hidden from people
+    altcha = forms.CharField(required=False)

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 class TopicQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(is_deleted=False)
+        # A topic with no published post yet is one whose first post awaits approval.
+        return self.filter(is_deleted=False, post_count__gt=0)
 
 
 class Topic(models.Model):

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from folkmoot.forums.models import Category
+from folkmoot.moderation import policy as moderation_policy
 
 from . import policy
 from .models import Post, Topic
@@ -120,3 +121,26 @@ def permalink_target(*, post_id: int, viewer) -> tuple[Post, int]:
     if post.status != Post.Status.PUBLISHED or not policy.can_view_topic(viewer, post.topic):
         raise Http404("No such post.")
     return post, page_of_post(post)
+
+
+def pending_posts_for_browser(*, topic: Topic, post_ids, viewer) -> list[Post]:
+    """Posts this viewer wrote that are not published yet, shown only to them: those listed in
+    the browser's signed cookie, and, for a member whose posts this category may hold, their
+    own held posts from any device. A member sees only their own; a guest only authorless ones.
+    """
+    own_held = viewer.is_authenticated and moderation_policy.may_hold_posts_of(
+        viewer, topic.category
+    )
+    if not post_ids and not own_held:
+        return []
+    if viewer.is_authenticated:
+        mine = Q(author=viewer) if own_held else Q(author=viewer, pk__in=post_ids)
+    else:
+        mine = Q(author__isnull=True, pk__in=post_ids)
+    # 1 query, only for browsers holding the cookie or members whose posts may be held: the
+    # posts with their guest record and moderation entry.
+    return list(
+        topic.posts.filter(mine, status=Post.Status.PENDING)
+        .select_related("author", "guest", "moderation_entry")
+        .order_by("created_at", "pk")
+    )

@@ -18,18 +18,26 @@ from folkmoot.composer import services as composer
 from folkmoot.composer.rendering import RENDERER_VERSION, render_markdown
 from folkmoot.composer.validation import validate_post_body, validate_title
 from folkmoot.forums.models import Category
+from folkmoot.moderation import limits
+from folkmoot.moderation import policy as moderation_policy
+from folkmoot.moderation.models import QueuedPost
 
 from . import policy
 from .models import Post, PostRevision, Topic
 
 
-def _publish(post: Post) -> Post:
+def publish_post(post: Post) -> Post:
     """Number a post and count it. Caller holds the transaction; the topic row is locked here
-    so two replies can never take the same number."""
+    so two replies can never take the same number. Posts held back (guests, moderation) are
+    published through here too, so they are numbered at publication."""
     topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+    if topic.post_count == 0:
+        # A topic counts in its category from its first published post (which may have
+        # waited for approval).
+        Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") + 1)
     post.number = topic.next_number
     post.status = Post.Status.PUBLISHED
-    post.save(update_fields=["number", "status"])
+    post.save(update_fields=["number", "status", "created_at", "author"])
     Topic.objects.filter(pk=topic.pk).update(
         next_number=F("next_number") + 1,
         post_count=F("post_count") + 1,
@@ -44,7 +52,7 @@ def _publish(post: Post) -> Post:
     return post
 
 
-def _new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
+def new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
     return Post.objects.create(
         topic=topic,
         author=author,
@@ -67,7 +75,7 @@ def _written(post: Post, *, draft_place: str) -> None:
 def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
     window = timedelta(seconds=settings.FOLKMOOT["DUPLICATE_WINDOW_SECONDS"])
     return (
-        Post.objects.published()
+        Post.objects.filter(status__in=[Post.Status.PUBLISHED, Post.Status.PENDING])
         .filter(topic=topic, author=author, body=body, created_at__gte=timezone.now() - window)
         .first()
     )
@@ -75,7 +83,13 @@ def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
 
 @transaction.atomic
 def start_topic(
-    *, category: Category, author: User, title: str, body: str, ip_address: str | None = None
+    *,
+    category: Category,
+    author: User,
+    title: str,
+    body: str,
+    ip_address: str | None = None,
+    enforce_limits: bool = True,
 ) -> Topic:
     if not policy.can_start_topic(author, category):
         raise PermissionDenied("You cannot start topics here.")
@@ -97,15 +111,32 @@ def start_topic(
         slug=slugify(title, allow_unicode=True)[:200] or "topic",
         author=author,
     )
-    Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    post = _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
     _written(post, draft_place=f"category-{category.pk}")
+    if enforce_limits and not policy.is_moderator(author):
+        limits.check_links(member=author, cooked=post.cooked)
+        limits.check_ban(email=author.email, ip_address=ip_address)
+        limits.check_flood(member=author)
+    hold = moderation_policy.hold_reason(author=author, category=category, guest=False)
+    if hold:
+        QueuedPost.objects.create(post=post, reason=hold)
+    else:
+        publish_post(post)
     topic.refresh_from_db()
     return topic
 
 
 @transaction.atomic
-def reply(*, topic: Topic, author: User, body: str, ip_address: str | None = None) -> Post:
+def reply(
+    *,
+    topic: Topic,
+    author: User,
+    body: str,
+    ip_address: str | None = None,
+    enforce_limits: bool = True,
+) -> Post:
+    """A member's reply. `enforce_limits=False` is for imports and demo content only: no
+    flood control, link limit or ban check."""
     if not policy.can_reply(author, topic):
         raise PermissionDenied("You cannot reply to this topic.")
     body = validate_post_body(body)
@@ -114,9 +145,17 @@ def reply(*, topic: Topic, author: User, body: str, ip_address: str | None = Non
     duplicate = _recent_duplicate(topic=topic, author=author, body=body)
     if duplicate:
         return duplicate
-    post = _publish(_new_post(topic=topic, author=author, body=body, ip_address=ip_address))
+    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
     _written(post, draft_place=f"topic-{topic.pk}")
-    return post
+    if enforce_limits and not policy.is_moderator(author):
+        limits.check_links(member=author, cooked=post.cooked)
+        limits.check_ban(email=author.email, ip_address=ip_address)
+        limits.check_flood(member=author)
+    hold = moderation_policy.hold_reason(author=author, category=topic.category, guest=False)
+    if hold:
+        QueuedPost.objects.create(post=post, reason=hold)
+        return post
+    return publish_post(post)
 
 
 @transaction.atomic

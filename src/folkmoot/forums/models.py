@@ -12,10 +12,25 @@ class CategoryQuerySet(models.QuerySet):
 
 
 class Category(models.Model):
+    class GuestPolicy(models.TextChoices):
+        NONE = "none", "Guests may not post"
+        REGISTER_LATER = "register_later", "Guests post now and register later"
+        MODERATED = "moderated", "Guests post now; every guest post is moderated"
+
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, allow_unicode=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    guest_policy = models.CharField(
+        max_length=20, choices=GuestPolicy.choices, default=GuestPolicy.REGISTER_LATER
+    )
+    moderate_new_members = models.BooleanField(
+        default=False,
+        help_text="Hold posts from new members (and registered guests) for a moderator.",
+    )
+    moderators = models.ManyToManyField(
+        "accounts.User", blank=True, related_name="moderated_categories"
+    )
 
     # Denormalized, written in the same transaction as the post or topic that changes them.
     topic_count = models.PositiveIntegerField(default=0)
