@@ -80,6 +80,9 @@ def worker(args: argparse.Namespace) -> None:
     _setup_django()
     from django.core.management import call_command
 
+    from folkmoot.composer.tasks import schedule_housekeeping
+
+    schedule_housekeeping()
     call_command("db_worker")
 
 
