@@ -81,6 +81,30 @@ def _recent_duplicate(*, topic: Topic, author: User, body: str) -> Post | None:
     )
 
 
+def _submit_member_post(
+    *,
+    topic: Topic,
+    author: User,
+    body: str,
+    ip_address: str | None,
+    enforce_limits: bool,
+    draft_place: str,
+) -> Post:
+    """Check a member's new post against the abuse limits, then publish it, or hold it where
+    the category holds this member's posts. Runs inside the caller's transaction."""
+    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
+    if enforce_limits and not policy.is_moderator(author):
+        limits.check_links(member=author, cooked=post.cooked)
+        limits.check_ban(email=author.email, ip_address=ip_address)
+        limits.check_flood(member=author)
+    _written(post, draft_place=draft_place)
+    hold = moderation_policy.hold_reason(author=author, category=topic.category, guest=False)
+    if hold:
+        QueuedPost.objects.create(post=post, reason=hold)
+        return post
+    return publish_post(post)
+
+
 @transaction.atomic
 def start_topic(
     *,
@@ -111,17 +135,14 @@ def start_topic(
         slug=slugify(title, allow_unicode=True)[:200] or "topic",
         author=author,
     )
-    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
-    _written(post, draft_place=f"category-{category.pk}")
-    if enforce_limits and not policy.is_moderator(author):
-        limits.check_links(member=author, cooked=post.cooked)
-        limits.check_ban(email=author.email, ip_address=ip_address)
-        limits.check_flood(member=author)
-    hold = moderation_policy.hold_reason(author=author, category=category, guest=False)
-    if hold:
-        QueuedPost.objects.create(post=post, reason=hold)
-    else:
-        publish_post(post)
+    _submit_member_post(
+        topic=topic,
+        author=author,
+        body=body,
+        ip_address=ip_address,
+        enforce_limits=enforce_limits,
+        draft_place=f"category-{category.pk}",
+    )
     topic.refresh_from_db()
     return topic
 
@@ -145,17 +166,14 @@ def reply(
     duplicate = _recent_duplicate(topic=topic, author=author, body=body)
     if duplicate:
         return duplicate
-    post = new_post(topic=topic, author=author, body=body, ip_address=ip_address)
-    _written(post, draft_place=f"topic-{topic.pk}")
-    if enforce_limits and not policy.is_moderator(author):
-        limits.check_links(member=author, cooked=post.cooked)
-        limits.check_ban(email=author.email, ip_address=ip_address)
-        limits.check_flood(member=author)
-    hold = moderation_policy.hold_reason(author=author, category=topic.category, guest=False)
-    if hold:
-        QueuedPost.objects.create(post=post, reason=hold)
-        return post
-    return publish_post(post)
+    return _submit_member_post(
+        topic=topic,
+        author=author,
+        body=body,
+        ip_address=ip_address,
+        enforce_limits=enforce_limits,
+        draft_place=f"topic-{topic.pk}",
+    )
 
 
 @transaction.atomic
