@@ -91,7 +91,13 @@ def get_topic(*, topic_id: int, viewer) -> Topic:
 
 
 def reading_posts(topic: Topic) -> QuerySet[Post]:
-    return topic.posts.published().select_related("author").order_by("number")
+    # Readers see the cooked HTML; the Markdown source can be as long again, so leave it.
+    return (
+        topic.posts.published()
+        .select_related("author")
+        .defer("body", "author__password")
+        .order_by("number")
+    )
 
 
 @dataclass(frozen=True)
