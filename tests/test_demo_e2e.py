@@ -1,5 +1,6 @@
 """`folkmoot demo` as a real process, fetched over HTTP like a reader would."""
 
+import contextlib
 import os
 import re
 import subprocess
@@ -49,13 +50,25 @@ def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 90)
 
 
 @pytest.fixture
-def demo_server(tmp_path, demo_database_url):
-    port = free_port()
+def folkmoot_env(tmp_path, demo_database_url) -> dict:
+    """The environment of a fresh install: its own data dir and database."""
     env = {**os.environ, "FOLKMOOT_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     if demo_database_url:
         env["DATABASE_URL"] = demo_database_url
-    command = [sys.executable, "-m", "folkmoot.cli", "demo", "--port", str(port)]
+    return env
+
+
+def folkmoot(env: dict, *arguments: str) -> str:
+    command = [sys.executable, "-m", "folkmoot.cli", *arguments]
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@contextlib.contextmanager
+def serving(env: dict, *arguments: str):
+    """`folkmoot <arguments> --port N` as a real process, until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-m", "folkmoot.cli", *arguments, "--port", str(port)]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -66,6 +79,12 @@ def demo_server(tmp_path, demo_database_url):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def demo_server(folkmoot_env):
+    with serving(folkmoot_env, "demo") as server:
+        yield server
 
 
 def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server):
@@ -120,18 +139,25 @@ def test_stopping_the_demo_stops_its_background_worker_too(demo_server):
     assert process_ended(worker)
 
 
-def test_running_the_demo_again_loads_nothing_twice(tmp_path, demo_database_url):
-    env = {**os.environ, "FOLKMOOT_DATA_DIR": str(tmp_path)}
-    env.pop("DATABASE_URL", None)
-    if demo_database_url:
-        env["DATABASE_URL"] = demo_database_url
-
-    def folkmoot(*arguments: str) -> str:
-        command = [sys.executable, "-m", "folkmoot.cli", *arguments]
-        return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-
-    assert "demo created" in folkmoot("demo", "--setup-only")
-    assert "demo loaded" in folkmoot("demo", "--setup-only")
-    topics = folkmoot("manage", "shell", "-c", "from folkmoot.discussions.models import Topic;"
-                      "print(Topic.objects.count())")  # fmt: skip
+def test_running_the_demo_again_loads_nothing_twice(folkmoot_env):
+    assert "demo created" in folkmoot(folkmoot_env, "demo", "--setup-only")
+    assert "demo loaded" in folkmoot(folkmoot_env, "demo", "--setup-only")
+    count_topics = "from folkmoot.discussions.models import Topic; print(Topic.objects.count())"
+    topics = folkmoot(folkmoot_env, "manage", "shell", "-c", count_topics)
     assert topics.strip().splitlines()[-1] == "4"
+
+
+def test_the_production_server_serves_pages_and_compressed_static_files(folkmoot_env):
+    folkmoot(folkmoot_env, "demo", "--setup-only")
+    with (
+        serving(folkmoot_env, "serve", "--workers", "2") as (base_url, _),
+        httpx.Client(base_url=base_url, timeout=10) as http,
+    ):
+        assert SEED_TITLE in http.get("/").text
+        css = http.get("/static/folkmoot/site.css", headers={"Accept-Encoding": "gzip"})
+        assert css.status_code == 200
+        assert css.headers["content-encoding"] == "gzip"
+        assert "max-age" in css.headers["cache-control"]
+        missing = http.get("/t/999999-missing/")
+        assert missing.status_code == 404
+        assert "Traceback" not in missing.text  # DEBUG is off

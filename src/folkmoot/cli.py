@@ -73,6 +73,7 @@ def serve(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"  # read by the worker processes' settings
     _serve(host=args.host, port=args.port, workers=args.workers)
 
 

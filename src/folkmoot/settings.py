@@ -192,8 +192,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve straight from the package when static files were never collected (the demo, tests).
-WHITENOISE_USE_FINDERS = True
+# `folkmoot serve` collects (and gzips) static files first and says so; everything else (the
+# demo, tests) serves them straight from the package.
+WHITENOISE_USE_FINDERS = not env_bool("FOLKMOOT_STATIC_COLLECTED")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
