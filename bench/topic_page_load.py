@@ -5,10 +5,16 @@ starts the production server with N workers on 127.0.0.1, then sends a bounded n
 anonymous GETs from a few client threads and prints requests/s and latency percentiles.
 
     uv run python bench/topic_page_load.py [--requests 2000] [--clients 8] [--workers 2]
+
+Python clients share the machine's cores with the server, so when `wrk` is installed
+(Debian's package) it also runs `wrk -t2 -c8 -d10s --latency` against the same page, which
+measures the server rather than the client.
 """
 
 import argparse
+import shutil
 import statistics
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -50,6 +56,9 @@ def main() -> None:
         print(f"  {len(timings) / elapsed:.0f} requests/s")
         print(f"  latency p50 {quantiles[49] * 1000:.1f} ms, p95 {quantiles[94] * 1000:.1f} ms, "
               f"p99 {quantiles[98] * 1000:.1f} ms")  # fmt: skip
+        if shutil.which("wrk"):
+            wrk = ["wrk", "-t2", "-c8", "-d10s", "--latency", topic]
+            print(subprocess.run(wrk, capture_output=True, text=True, check=True).stdout)
 
 
 if __name__ == "__main__":

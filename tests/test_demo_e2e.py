@@ -119,6 +119,11 @@ def child_pids(pid: int) -> list[int]:
         return [int(child) for child in children.read().split()]
 
 
+def command_line(pid: int) -> bytes:
+    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+        return cmdline.read()
+
+
 def process_ended(pid: int) -> bool:
     """Gone, or a zombie: finished, only not yet reaped."""
     try:
@@ -130,7 +135,7 @@ def process_ended(pid: int) -> bool:
 
 def test_stopping_the_demo_stops_its_background_worker_too(demo_server):
     _, process = demo_server
-    [worker] = child_pids(process.pid)
+    [worker] = [pid for pid in child_pids(process.pid) if b"worker" in command_line(pid)]
     process.terminate()
     process.wait(timeout=20)
     deadline = time.monotonic() + 10

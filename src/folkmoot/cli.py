@@ -15,21 +15,30 @@ def _setup_django() -> None:
 
 
 def _serve(*, host: str, port: int, workers: int) -> None:
-    import uvicorn
+    """Granian (a Rust HTTP server) running Django as WSGI. Measured on the 25-post topic page
+    (BENCHMARKS.md): 136 requests/s against 88 for uvicorn+uvloop and 72 for Granian as ASGI,
+    since every view is synchronous and WSGI skips the thread hop. asgi.py stays for the day
+    live updates need async views."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
 
-    uvicorn.run(
-        "folkmoot.asgi:application",
-        host=host,
+    Granian(
+        "folkmoot.wsgi:application",
+        address=host,
         port=port,
         workers=workers,
-        lifespan="off",
-        log_level=os.environ.get("LOG_LEVEL", "info").lower(),
-    )
+        interface=Interfaces.WSGI,
+        # A few threads a worker overlap database waits; more only contend for the GIL.
+        blocking_threads=int(os.environ.get("FOLKMOOT_THREADS", 4)),
+        respawn_failed_workers=True,
+        log_level=LogLevels(os.environ.get("LOG_LEVEL", "info").lower()),
+    ).serve()
 
 
 def _die_with_parent() -> None:
     """Runs in the worker before exec: on Linux, the kernel sends it SIGTERM when the demo
-    process ends, however it ends (uvicorn re-raises SIGTERM, skipping our cleanup)."""
+    process ends, however it ends (a server that re-raises SIGTERM skips our cleanup)."""
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -69,11 +78,12 @@ def demo(args: argparse.Namespace) -> None:
 
 
 def serve(args: argparse.Namespace) -> None:
+    # Static files are served from the collected, gzipped copies below, not from the package.
+    os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"
     _setup_django()
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"  # read by the worker processes' settings
     _serve(host=args.host, port=args.port, workers=args.workers)
 
 

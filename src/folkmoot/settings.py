@@ -84,6 +84,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "folkmoot.urls"
+WSGI_APPLICATION = "folkmoot.wsgi.application"
 ASGI_APPLICATION = "folkmoot.asgi.application"
 
 TEMPLATES = [
