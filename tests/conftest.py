@@ -97,7 +97,7 @@ def media_in_tmp(settings, tmp_path):
 def local_web(settings):
     """A web server on 127.0.0.1 serving files given as {path: (content_type, bytes)}; the
     SSRF guard is told loopback is allowed, as only a test may."""
-    settings.FOLKMOOT = {**settings.FOLKMOOT, "FETCH_ALLOW_LOOPBACK": True}
+    set_limits(settings, FETCH_ALLOW_LOOPBACK=True)
     server = start_web_server()
     yield server
     server.stop()

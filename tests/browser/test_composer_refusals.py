@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from folkmoot.composer.models import UploadPolicy
 from tests.browser.composer_helpers import NOTICES, markdown, open_composer, paste_file
 from tests.browser.conftest import sign_in
+from tests.conftest import set_limits
 from tests.images import image_bytes
 
 
@@ -16,7 +17,7 @@ def topic_url(topic) -> str:
 def test_a_refused_reply_comes_back_with_the_error_and_the_text_still_in_the_editor(
     page, topic, other_member, settings
 ):
-    settings.FOLKMOOT = {**settings.FOLKMOOT, "POST_MAX_LENGTH": 40}
+    set_limits(settings, POST_MAX_LENGTH=40)
     sign_in(page, other_member)
     open_composer(page, topic_url(topic))
     text = "This reply is far too long for the limit this forum has set."

@@ -7,6 +7,7 @@ from PIL import Image
 
 from folkmoot.composer.models import Attachment, UploadPolicy
 from folkmoot.composer.services import remove_unused_attachments
+from tests.conftest import set_limits
 from tests.images import image_bytes, jpeg_with_gps_location
 
 
@@ -37,7 +38,7 @@ def test_uploaded_photos_lose_their_location_metadata(member_client):
 
 
 def test_huge_images_are_scaled_down_to_the_size_cap(member_client, settings):
-    settings.FOLKMOOT = {**settings.FOLKMOOT, "IMAGE_MAX_SIDE": 100}
+    set_limits(settings, IMAGE_MAX_SIDE=100)
     response = upload(member_client, image_bytes(size=(400, 200)))
     assert (response.json()["width"], response.json()["height"]) == (100, 50)
 
@@ -50,21 +51,15 @@ def test_a_file_that_is_not_an_image_is_refused_whatever_its_name(member_client)
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(member_client, settings):
-    settings.FOLKMOOT = {**settings.FOLKMOOT, "IMAGE_MAX_PIXELS": 1_000_000}
+    set_limits(settings, IMAGE_MAX_PIXELS=1_000_000)
     response = upload(member_client, image_bytes(size=(2000, 2000)))
     assert response.status_code == 400
     assert "too many pixels" in response.json()["error"]
 
 
 def test_a_file_over_the_size_limit_is_refused(member_client, settings):
-    settings.FOLKMOOT = {
-        **settings.FOLKMOOT,
-        "UPLOADS_DEFAULT": {
-            "may_upload": True,
-            "max_file_bytes": 1024 * 1024,
-            "quota_bytes": 10**9,
-        },
-    }
+    one_megabyte = {"may_upload": True, "max_file_bytes": 1024 * 1024, "quota_bytes": 10**9}
+    set_limits(settings, UPLOADS_DEFAULT=one_megabyte)
     response = upload(member_client, b"\x89PNG" + b"\0" * (1024 * 1024 + 1))
     assert response.status_code == 413
     assert response.json()["error"] == "That image is too large: the limit is 1 MB."
