@@ -179,3 +179,23 @@ def test_without_javascript_the_plain_reply_box_still_posts(browser, live_server
     page.get_by_role("button", name="Submit reply").click()
     expect(page.locator("#post-2")).to_contain_text("Posted with scripts turned off")
     context.close()
+
+
+def test_a_stale_tab_cannot_overwrite_the_draft_saved_from_a_newer_one(
+    browser, live_server, topic, other_member
+):
+    context = browser.new_context(base_url=live_server.url)
+    older_tab, newer_tab = context.new_page(), context.new_page()
+    sign_in(older_tab, other_member)
+    for tab in (older_tab, newer_tab):
+        open_composer(tab, topic_url(topic))
+
+    newer_tab.keyboard.type("Written in the newer tab")
+    expect(newer_tab.locator("input[name=draft_seq]")).to_have_value("1", timeout=6000)
+
+    older_tab.keyboard.type("Typed later in the forgotten tab")
+    expect(older_tab.locator(NOTICES)).to_contain_text(
+        "This draft was changed in another window.", timeout=6000
+    )
+    assert Draft.objects.get(author=other_member).body == "Written in the newer tab"
+    context.close()
