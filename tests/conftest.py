@@ -50,6 +50,14 @@ def moderator_client(client, moderator):
 
 
 @pytest.fixture(autouse=True)
+def no_whole_page_cache(settings):
+    """The anonymous page cache is invalidated after commit, which tests wrapped in a
+    transaction never reach; tests/discussions/test_page_cache.py turns it on with real
+    transactions."""
+    set_limits(settings, PAGE_CACHE_SECONDS=0)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a member; tests make hundreds of members."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -218,6 +218,9 @@ FOLKMOOT = {
     "EMOJI_MAX": env_int("FOLKMOOT_EMOJI_MAX", 75),
     # A second identical post by the same author within this many seconds is the first one.
     "DUPLICATE_WINDOW_SECONDS": env_int("FOLKMOOT_DUPLICATE_WINDOW_SECONDS", 10),
+    # Topic pages for anonymous readers are cached whole, at most this long (0: never); any
+    # change to a post makes them stale at once (discussions/page_cache.py).
+    "PAGE_CACHE_SECONDS": env_int("FOLKMOOT_PAGE_CACHE_SECONDS", 300),
     "DRAFT_EXPIRY_DAYS": env_int("FOLKMOOT_DRAFT_EXPIRY_DAYS", 30),
     # Uploads for members in no group with an upload policy (see composer.UploadPolicy).
     "UPLOADS_DEFAULT": {

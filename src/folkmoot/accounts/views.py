@@ -4,6 +4,7 @@ from allauth.account.views import LoginView, SignupView
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import slugify
@@ -20,8 +21,9 @@ from .models import GuestPost, User
 @never_cache
 @require_safe
 def antibot_challenge(request):
-    """A fresh proof-of-work challenge for the guest reply form's solver."""
-    return JsonResponse(antibot.make_challenge())
+    """A fresh proof-of-work challenge for the guest reply form's solver, with this browser's
+    own CSRF token: the form may come from a page cached for every anonymous reader."""
+    return JsonResponse({**antibot.make_challenge(), "csrfToken": get_token(request)})
 
 
 @require_safe

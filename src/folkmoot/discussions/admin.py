@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from . import services
+from . import page_cache, services
 from .models import Post, PostRevision, Topic
 
 
@@ -15,6 +15,10 @@ class TopicAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # topics start on the site, where the first post is written with them
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        page_cache.content_changed()  # a title, pin or lock shows on cached pages
 
 
 class PostRevisionInline(admin.TabularInline):

@@ -22,7 +22,7 @@ from folkmoot.moderation import limits
 from folkmoot.moderation import policy as moderation_policy
 from folkmoot.moderation.models import QueuedPost
 
-from . import policy
+from . import page_cache, policy
 from .models import Post, PostRevision, Topic
 
 
@@ -49,6 +49,7 @@ def publish_post(post: Post) -> Post:
     )
     if post.author_id:
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") + 1)
+    page_cache.content_changed()
     return post
 
 
@@ -189,6 +190,7 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
     post.renderer_version = RENDERER_VERSION
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "cooked", "renderer_version", "edited_at"])
+    page_cache.content_changed()
     _written(post, draft_place=f"post-{post.pk}")
     return post
 
@@ -223,6 +225,7 @@ def delete_post(*, post: Post, actor: User) -> None:
     )
     if post.author_id:
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") - 1)
+    page_cache.content_changed()
 
 
 def rerender_posts(*, batch_size: int = 500) -> int:
@@ -234,4 +237,6 @@ def rerender_posts(*, batch_size: int = 500) -> int:
             cooked=render_markdown(post.body), renderer_version=RENDERER_VERSION
         )
         changed += 1
+    if changed:
+        page_cache.content_changed()
     return changed

@@ -14,7 +14,7 @@ from folkmoot.composer.context import composer_config
 from folkmoot.forums.models import Category
 from folkmoot.moderation.limits import LimitExceeded
 
-from . import policy, queries, services
+from . import page_cache, policy, queries, services
 from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
 from .post_html import render_post_frames
@@ -68,13 +68,16 @@ def _render_topic(request, topic, *, page=None, reply_form=None, status=200, ref
 
 @require_safe
 def topic(request, topic_id: int, slug: str = ""):
+    if cached := page_cache.cached_page(request):
+        return cached
     topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
     if slug != topic.slug:
         url = topic.get_absolute_url()
         if request.GET.get("page"):
             url += f"?page={request.GET['page']}"
         return HttpResponsePermanentRedirect(url)
-    return _render_topic(request, topic, page=request.GET.get("page"))
+    response = _render_topic(request, topic, page=request.GET.get("page"))
+    return page_cache.remember_page(request, response)
 
 
 @require_POST

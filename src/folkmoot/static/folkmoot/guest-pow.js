@@ -84,6 +84,9 @@
     status.textContent = "Checking you are not a robot…";
     const response = await fetch(field.dataset.guestPow, { credentials: "same-origin" });
     const challenge = await response.json();
+    // The page may be a copy cached for every anonymous reader: use this browser's own token.
+    const token = form.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token && challenge.csrfToken) token.value = challenge.csrfToken;
     const number = await solve(challenge);
     if (number === null) {
       status.textContent = "The anti-bot check failed. Please submit again.";
