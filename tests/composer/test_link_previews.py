@@ -181,6 +181,19 @@ def test_a_post_linking_a_page_already_fetched_shows_its_card_at_once(
     assert _cards(client.get(topic.get_absolute_url()).text) == 2
 
 
+def test_only_the_first_links_of_a_post_are_fetched(
+    client, topic, other_member, local_web, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(previews, "MAX_FETCHES_PER_POST", 2)
+    urls = [local_web.serve(f"/story-{index}", STORY, "text/html") for index in range(3)]
+    _publish_reply(topic, other_member, "\n\n".join(urls), django_capture_on_commit_callbacks)
+    _run_preview_tasks()
+    assert LinkPreview.objects.count() == 2
+    page = client.get(topic.get_absolute_url()).text
+    assert _cards(page) == 2
+    assert f'<p class="embed"><a href="{urls[2]}"' in page
+
+
 def test_a_written_link_never_gets_a_card(
     client, topic, other_member, local_web, django_capture_on_commit_callbacks
 ):

@@ -24,6 +24,8 @@ from .rendering import RENDERER_VERSION, embed_urls, render_markdown
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 512 * 1024
+# A post of fifty bare links must not keep a worker busy fetching for minutes.
+MAX_FETCHES_PER_POST = 10
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 RETRY_FAILED_AFTER = timedelta(days=1)
 REFRESH_OK_AFTER = timedelta(days=30)
@@ -173,7 +175,7 @@ def fetch_preview(url: str) -> LinkPreview:
 
 def needs_previews(body: str) -> bool:
     """Whether a post with this body has embeds whose previews are missing or due."""
-    urls = embed_urls(body)
+    urls = embed_urls(body)[:MAX_FETCHES_PER_POST]
     if not urls:
         return False
     known = previews_for(urls)
@@ -193,7 +195,7 @@ def refresh_post_previews(post_id: int) -> int:
     post = Post.objects.filter(pk=post_id).only("body").first()
     if post is None:
         return 0
-    urls = embed_urls(post.body)
+    urls = embed_urls(post.body)[:MAX_FETCHES_PER_POST]
     known = previews_for(urls)
     for url in urls:
         if _due(known.get(url)):
