@@ -64,3 +64,20 @@ def test_a_guest_with_a_pending_post_sees_it_rather_than_the_cached_page(client)
     page = client.get(topic.get_absolute_url()).text
     assert "My words, not yet published" in page
     assert "This post will appear once you finish registering." in page
+
+
+def test_a_link_preview_arriving_later_shows_to_anonymous_readers_at_once(client, local_web):
+    from folkmoot.composer import tasks
+
+    url = local_web.serve(
+        "/story", b"<html><head><title>Village hall saved</title></head></html>", "text/html"
+    )
+    topic = make_topic()
+    post = services.reply(topic=topic, author=MemberFactory(), body=url, enforce_limits=False)
+    assert "Village hall saved" not in client.get(topic.get_absolute_url()).text  # now cached
+
+    tasks.fetch_link_previews.call(post.pk)  # what the worker does after the post is saved
+    assert (
+        '<span class="embed-title">Village hall saved</span>'
+        in client.get(topic.get_absolute_url()).text
+    )

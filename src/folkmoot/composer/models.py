@@ -71,3 +71,30 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class LinkPreview(models.Model):
+    """What a linked page says about itself (OpenGraph, Twitter card, <title>), fetched in the
+    background for links that stand alone in a post. One row per URL; a failed fetch is kept
+    too, so it is not tried again on every post until it is due for a retry."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "Fetched"
+        FAILED = "failed", "Failed"
+
+    # URLs can be longer than an index allows: the unique key is the URL's SHA-256.
+    url_hash = models.CharField(max_length=64, unique=True)
+    url = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices)
+    title = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    image_url = models.TextField(blank=True, help_text="http or https only; shown if https.")
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == self.Status.OK

@@ -1,4 +1,5 @@
-"""Composer housekeeping, run by `folkmoot worker` and rescheduling itself every hour."""
+"""Composer background work, run by `folkmoot worker`: link previews for new and edited posts,
+and housekeeping that reschedules itself every hour."""
 
 from datetime import timedelta
 
@@ -6,9 +7,15 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from . import services
+from . import previews, services
 
 HOUSEKEEPING_EVERY = timedelta(hours=1)
+
+
+@task()
+def fetch_link_previews(post_id: int) -> int:
+    """Fetch the previews a post's embeds still need and redraw them as cards."""
+    return previews.refresh_post_previews(post_id)
 
 
 @task()

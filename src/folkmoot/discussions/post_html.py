@@ -2,10 +2,13 @@
 
 The post body is cooked at write time, but the frame around it (author card, dates, share
 box) costs most of a topic page's render time. That frame is the same for every reader, so it
-is cached under a key that changes whenever what it shows changes: the post's body or edit
-time, the renderer, the author's post count, and the host the share links name. The parts that
+is cached under a key that changes whenever what it shows changes: the post's cooked body
+(hashed: a background task may redraw it after the fact, as link previews do), its edit time,
+the author's post count, and the host the share links name. The parts that
 differ per reader (edit and moderation links) stay outside the cache.
 """
+
+import hashlib
 
 from django.core.cache import cache
 from django.template.loader import get_template
@@ -19,8 +22,9 @@ CACHE_SECONDS = 24 * 60 * 60
 def _key(post: Post, host: str) -> str:
     edited = post.edited_at.timestamp() if post.edited_at else 0
     author_posts = post.author.post_count if post.author else 0
+    cooked = hashlib.blake2b(post.cooked.encode(), digest_size=12).hexdigest()
     return (
-        f"post-frame:{post.pk}:{post.number}:{post.renderer_version}:{edited}:"
+        f"post-frame:{post.pk}:{post.number}:{post.renderer_version}:{cooked}:{edited}:"
         f"{post.author_id}:{author_posts}:{host}"
     )
 

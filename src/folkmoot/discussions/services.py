@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from folkmoot.accounts.models import User
+from folkmoot.composer import previews
 from folkmoot.composer import services as composer
-from folkmoot.composer.rendering import RENDERER_VERSION, render_markdown
+from folkmoot.composer.rendering import RENDERER_VERSION
+from folkmoot.composer.tasks import fetch_link_previews
 from folkmoot.composer.validation import validate_post_body, validate_title
 from folkmoot.forums.models import Category
 from folkmoot.moderation import limits
@@ -50,7 +52,16 @@ def publish_post(post: Post) -> Post:
     if post.author_id:
         User.objects.filter(pk=post.author_id).update(post_count=F("post_count") + 1)
     page_cache.content_changed()
+    _fetch_previews_after_commit(post)
     return post
+
+
+def _fetch_previews_after_commit(post: Post) -> None:
+    """Links standing alone in a published post become preview cards once fetched, in the
+    background (pending posts wait: nothing is fetched for a post nobody may see yet)."""
+    if post.status == Post.Status.PUBLISHED and previews.needs_previews(post.body):
+        post_id = post.pk
+        transaction.on_commit(lambda: fetch_link_previews.enqueue(post_id))
 
 
 def new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | None) -> Post:
@@ -58,7 +69,7 @@ def new_post(*, topic: Topic, author: User | None, body: str, ip_address: str | 
         topic=topic,
         author=author,
         body=body,
-        cooked=render_markdown(body),
+        cooked=previews.cook(body),
         renderer_version=RENDERER_VERSION,
         status=Post.Status.PENDING,
         ip_address=ip_address,
@@ -186,12 +197,13 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
         return post
     PostRevision.objects.create(post=post, body=post.body, editor=editor)
     post.body = body
-    post.cooked = render_markdown(body)
+    post.cooked = previews.cook(body)
     post.renderer_version = RENDERER_VERSION
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "cooked", "renderer_version", "edited_at"])
     page_cache.content_changed()
     _written(post, draft_place=f"post-{post.pk}")
+    _fetch_previews_after_commit(post)
     return post
 
 
@@ -229,12 +241,13 @@ def delete_post(*, post: Post, actor: User) -> None:
 
 
 def rerender_posts(*, batch_size: int = 500) -> int:
-    """Re-render every post cooked by an older renderer. Returns how many changed."""
+    """Re-render every post cooked by an older renderer (with the link previews fetched so
+    far). Returns how many changed."""
     changed = 0
     stale = Post.objects.filter(renderer_version__lt=RENDERER_VERSION).only("pk", "body")
     for post in stale.iterator(chunk_size=batch_size):
         Post.objects.filter(pk=post.pk).update(
-            cooked=render_markdown(post.body), renderer_version=RENDERER_VERSION
+            cooked=previews.cook(post.body), renderer_version=RENDERER_VERSION
         )
         changed += 1
     if changed:
