@@ -29,6 +29,7 @@ def _serve(*, host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         interface=Interfaces.WSGI,
+        websockets=False,
         # A few threads a worker overlap database waits; more only contend for the GIL.
         blocking_threads=int(os.environ.get("FOLKMOOT_THREADS", 4)),
         respawn_failed_workers=True,
