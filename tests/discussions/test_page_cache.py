@@ -81,3 +81,22 @@ def test_a_link_preview_arriving_later_shows_to_anonymous_readers_at_once(client
         '<span class="embed-title">Village hall saved</span>'
         in client.get(topic.get_absolute_url()).text
     )
+
+
+def test_a_page_rendered_while_a_post_was_committed_is_not_served_as_the_newer_page(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from folkmoot.discussions import page_cache
+
+    topic = make_topic()
+    request = rf.get(topic.get_absolute_url())
+    request.user = AnonymousUser()
+
+    def render_while_someone_replies():
+        services.reply(topic=topic, author=MemberFactory(), body="Committed mid-render")
+        return HttpResponse("the page as it was before that reply")
+
+    page_cache.cached_or_rendered(request, render_while_someone_replies)
+    fresh = page_cache.cached_or_rendered(request, lambda: HttpResponse("a fresh render"))
+    assert fresh.content == b"a fresh render"

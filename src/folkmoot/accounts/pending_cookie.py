@@ -46,6 +46,6 @@ def remember(request, response, post_id: int) -> None:
     )
 
 
-def forget_if_tampered(request, response) -> None:
-    if read(request).tampered:
+def forget_if_tampered(pending: PendingCookie, response) -> None:
+    if pending.tampered:
         response.delete_cookie(COOKIE)

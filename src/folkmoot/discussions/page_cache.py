@@ -12,6 +12,8 @@ reader's own token (from the challenge endpoint) before submitting, and without 
 guest cannot pass the proof of work anyway.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -45,16 +47,17 @@ def _key(request) -> str | None:
     return f"page:{version}:{request.get_host()}:{request.get_full_path()}"
 
 
-def cached_page(request) -> HttpResponse | None:
+def cached_or_rendered(request, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page from the cache, or made by `render()` and kept under the key read *before*
+    rendering: if a post is committed meanwhile, the version has moved on and this copy is
+    never served as the newer page."""
     key = _key(request)
-    content = cache.get(key) if key else None
-    if content is None:
-        return None
-    return HttpResponse(content)
-
-
-def remember_page(request, response: HttpResponse) -> HttpResponse:
-    key = _key(request)
-    if key and response.status_code == 200:
+    if key is None:
+        return render()
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = render()
+    if response.status_code == 200:
         cache.set(key, response.content, settings.FOLKMOOT["PAGE_CACHE_SECONDS"])
     return response

@@ -62,22 +62,22 @@ def _render_topic(request, topic, *, page=None, reply_form=None, status=200, ref
         "pending_cookie_tampered": pending.tampered,
     }
     response = render(request, "discussions/topic.html", context, status=status)
-    pending_cookie.forget_if_tampered(request, response)
+    pending_cookie.forget_if_tampered(pending, response)
     return response
 
 
 @require_safe
 def topic(request, topic_id: int, slug: str = ""):
-    if cached := page_cache.cached_page(request):
-        return cached
-    topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
-    if slug != topic.slug:
-        url = topic.get_absolute_url()
-        if request.GET.get("page"):
-            url += f"?page={request.GET['page']}"
-        return HttpResponsePermanentRedirect(url)
-    response = _render_topic(request, topic, page=request.GET.get("page"))
-    return page_cache.remember_page(request, response)
+    def render_page():
+        topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
+        if slug != topic.slug:
+            url = topic.get_absolute_url()
+            if request.GET.get("page"):
+                url += f"?page={request.GET['page']}"
+            return HttpResponsePermanentRedirect(url)
+        return _render_topic(request, topic, page=request.GET.get("page"))
+
+    return page_cache.cached_or_rendered(request, render_page)
 
 
 @require_POST
