@@ -5,11 +5,16 @@ from folkmoot.discussions.models import Post
 from .models import User
 
 
+def member_with_email(email: str) -> User | None:
+    """The member an address belongs to: any address on their account, or their main one."""
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address:
+        return address.user
+    return User.objects.filter(email__iexact=email).first()
+
+
 def email_has_account(email: str) -> bool:
-    return (
-        EmailAddress.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(email__iexact=email).exists()
-    )
+    return member_with_email(email) is not None
 
 
 def guest_posts_for_browser(post_ids) -> list[Post]:

@@ -31,6 +31,7 @@ from folkmoot.moderation import antibot, limits
 from folkmoot.moderation import policy as moderation_policy
 from folkmoot.moderation.models import QueuedPost
 
+from . import queries
 from .models import GuestPost, User
 
 DISPLAY_NAME_MAX = 60
@@ -44,13 +45,6 @@ class GuestReply:
     guest: GuestPost
     # The address belongs to a member: they sign in (not up) to publish.
     has_account: bool
-
-
-def _member_with_email(email: str) -> User | None:
-    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
-    if address:
-        return address.user
-    return User.objects.filter(email__iexact=email).first()
 
 
 @transaction.atomic
@@ -94,7 +88,7 @@ def guest_reply(
         raise ValidationError(errors)
 
     antibot.check_honeypot(honeypot)
-    member = _member_with_email(email)
+    member = queries.member_with_email(email)
 
     # Lock the topic, then look for the same reply from the same address a moment ago.
     Topic.objects.select_for_update().filter(pk=topic.pk).first()
@@ -160,7 +154,7 @@ def finish_url(guest: GuestPost) -> str:
 
 
 def send_guest_email(guest: GuestPost, *, reminder: bool) -> None:
-    has_account = _member_with_email(guest.email) is not None
+    has_account = queries.member_with_email(guest.email) is not None
     context = {
         "guest": guest,
         "topic": guest.post.topic,
