@@ -1,8 +1,11 @@
-"""A real SMTP server (aiosmtpd) on loopback that keeps what it receives, for email tests."""
+"""A real SMTP server (aiosmtpd) on loopback that keeps what it receives, for email tests; and
+one that accepts connections and never answers, as a stalled mail server does."""
 
 import email
 import re
 import socket
+import threading
+from collections.abc import Callable
 from email.header import decode_header, make_header
 from email.message import Message
 
@@ -10,15 +13,21 @@ from aiosmtpd.controller import Controller
 
 
 class Mailbox:
-    def __init__(self):
-        self.messages: list[Message] = []
+    """What the server received. `deliver`, when set, runs before every look: the site only
+    queues emails, so it stands for the worker sending what is queued."""
 
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
+    def __init__(self):
+        self.received: list[Message] = []
+        self.deliver: Callable[[], None] | None = None
+
+    @property
+    def messages(self) -> list[Message]:
+        if self.deliver:
+            self.deliver()
+        return self.received
 
     def to(self, address: str) -> list[Message]:
-        return [m for m in self.messages if address in m["To"]]
+        return [m for m in self.messages if address in (m["To"] or "")]
 
     @staticmethod
     def subject(message: Message) -> str:
@@ -45,8 +54,48 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class _Handler:
+    """aiosmtpd's handler (a separate object: aiosmtpd reads every attribute of its handler,
+    and reading Mailbox.messages sends mail)."""
+
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server, session, envelope):
+        self.mailbox.received.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
 def start_smtp_server() -> tuple[Controller, Mailbox]:
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, mailbox
+
+
+class StallingSMTPServer:
+    """Accepts TCP connections on 127.0.0.1 and never says a word: no greeting, no reply."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(50)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[socket.socket] = []
+        self.accepted = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            self.accepted.set()
+
+    def stop(self) -> None:
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.e2e
 SEED_TITLE = "Islamic State Kills 700 Alawite Syrian Soldiers"
 
 
-@pytest.fixture
-def demo_database_url():
-    """A throwaway database of the kind the suite runs on (SQLite unless DATABASE_URL says)."""
+@contextlib.contextmanager
+def throwaway_database_url(prefix: str = "folkmoot_e2e"):
+    """A throwaway database of the kind the suite runs on (SQLite unless DATABASE_URL says):
+    None for SQLite, else a new PostgreSQL database's URL, dropped afterwards."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         yield None
@@ -27,12 +28,20 @@ def demo_database_url():
     import psycopg
 
     base, _, _ = url.rpartition("/")
-    name = f"folkmoot_e2e_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    yield f"{base}/{name}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def demo_database_url():
+    with throwaway_database_url() as url:
+        yield url
 
 
 def wait_until_serving(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
@@ -101,7 +110,7 @@ def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server)
         assert first_page.status_code == 200
         assert "CidanSultan" in first_page.text
         assert "Fighters from the Islamic State group killed 700 soldiers" in first_page.text
-        assert "Share this post" in first_page.text
+        assert "Share post 1 by CidanSultan" in first_page.text
         assert "Join the conversation" in first_page.text
         second_page = http.get(topic_path + "?page=2")
         assert second_page.status_code == 200
@@ -158,7 +167,16 @@ def test_the_production_server_serves_pages_and_compressed_static_files(folkmoot
         serving(folkmoot_env, "serve", "--workers", "2") as (base_url, _),
         httpx.Client(base_url=base_url, timeout=10) as http,
     ):
-        assert SEED_TITLE in http.get("/").text
+        index = http.get("/").text
+        assert SEED_TITLE in index
+        category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
+        category = http.get(category_path).text
+        topic_path = re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+        # Pages are compressed too (they were sent whole before), and decode to the page.
+        page = http.get(topic_path, headers={"Accept-Encoding": "gzip"})
+        assert page.headers["content-encoding"] == "gzip"
+        assert int(page.headers["content-length"]) * 3 < len(page.content)
+        assert SEED_TITLE in page.text and "</html>" in page.text
         css = http.get("/static/folkmoot/site.css", headers={"Accept-Encoding": "gzip"})
         assert css.status_code == 200
         assert css.headers["content-encoding"] == "gzip"

@@ -267,6 +267,31 @@ test('insert image from URL posts `url`; upload errors show as notices', { skip 
   await done(page)
 })
 
+test('the editor asks for alt text on upload and on insert from URL', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  const asked = []
+  page.on('dialog', d => {
+    asked.push(d.message())
+    if (d.message().startsWith('Image URL')) d.accept('https://good.example/x.png')
+    else d.accept(asked.length === 1 ? '  A map of\n the valley ' : 'A photo from the web')
+  })
+  await page.evaluate(() => {
+    const dt = new DataTransfer()
+    dt.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'map.png', { type: 'image/png' }))
+    document.querySelector('[data-composer-editor]').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  })
+  await page.waitForSelector('[data-composer-editor] img[alt="A map of the valley"]')
+  await page.click('[aria-label="Insert image from URL"]')
+  await page.waitForSelector('[data-composer-editor] img[alt="A photo from the web"]')
+  assert.equal(asked[0], 'Describe “map.png” for people who cannot see it (alt text):')
+  assert.deepEqual(asked.slice(1), ['Image URL', 'Describe this image for people who cannot see it (alt text):'])
+  const markdown = await body(page)
+  assert.match(markdown, /!\[A map of the valley\]\(\/media\/attachments\//)
+  assert.match(markdown, /!\[A photo from the web\]\(\/media\/attachments\//)
+  await done(page)
+})
+
 test('dropping an image file uploads it at the drop position', { skip }, async () => {
   const page = await newPage()
   await openComposer(page)

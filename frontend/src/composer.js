@@ -2,11 +2,16 @@
 // The textarea stays in the form (name=body) and always holds the editor's Markdown.
 import { Editor } from '@tiptap/core'
 import { Placeholder } from '@tiptap/extensions'
+import { Selection } from '@tiptap/pm/state'
 import { composerExtensions } from './extensions.js'
 import { ComposerBehaviour, LOAD_META, plainSlice } from './behaviour.js'
 import { Notices } from './notices.js'
 import { buildToolbar } from './toolbar.js'
+import { MentionSuggestion } from './mentions.js'
 import { readLocalDraft, writeLocalDraft, removeLocalDraft, requestJSON } from './drafts.js'
+
+// The paste sanitizer the editor uses, for the browser checks (already in this bundle).
+export { sanitizePastedHTML } from './sanitize.js'
 
 export const MESSAGES = {
   richPasted: 'Pasted as rich text.',
@@ -21,10 +26,13 @@ export const MESSAGES = {
   noImages: 'You cannot paste images directly. Upload or insert images from URL.',
   uploading: 'Uploading image…',
   uploadFailed: 'The image could not be uploaded.',
+  altText: name => `Describe ${name ? `“${name}”` : 'this image'} for people who cannot see it (alt text):`,
   draftConflict: 'This draft was changed in another window. Reload to see the newer text.',
+  draftRefused: 'The server could not keep this draft.',
 }
 
 export const SAVE_INTERVAL_MS = 2000
+const ALT_MAX = 300
 
 function ensureStylesheet(href) {
   if (!href || typeof document === 'undefined') return
@@ -58,6 +66,11 @@ export function mountComposer(form, options = {}) {
   const notices = new Notices(form, wrapper)
   const host = document.createElement('div')
   host.className = 'fm-editor-host'
+  // Says how many members match an @name as it is typed (mentions.js).
+  const mentionStatus = document.createElement('p')
+  mentionStatus.className = 'fm-visually-hidden'
+  mentionStatus.setAttribute('aria-live', 'polite')
+  const mentionUrl = ds.mentionUrl || ''
 
   // Tracked positions follow every change to the document.
   const tracked = new Set()
@@ -79,10 +92,14 @@ export function mountComposer(form, options = {}) {
 
   editor = new Editor({
     element: host,
+    // TipTap would add its base styles as an inline <style>, which the site's
+    // Content-Security-Policy refuses: they are in composer.css instead.
+    injectCSS: false,
     extensions: [
       ComposerBehaviour(ctx),
       ...composerExtensions(),
       Placeholder.configure({ placeholder: textarea.getAttribute('placeholder') || '' }),
+      MentionSuggestion.configure({ lookupUrl: mentionUrl, liveRegion: mentionStatus }),
     ],
     editorProps: {
       attributes: {
@@ -90,10 +107,16 @@ export function mountComposer(form, options = {}) {
         role: 'textbox',
         'aria-multiline': 'true',
         'aria-label': 'Post body',
+        ...(mentionUrl ? { 'aria-autocomplete': 'list' } : {}),
         class: 'fm-editor',
       },
     },
   })
+  // The spaces the visitor types must stay where they type them before composer.css has
+  // arrived too: with the page's default white-space a space at the end of a line collapses,
+  // and the next key went before it ("Typed bya\u00a0") or beside it ("Typed by  a"). Set with
+  // the CSSOM, which the site's Content-Security-Policy allows (a style attribute it refuses).
+  editor.view.dom.style.whiteSpace = globalThis.CSS?.supports('white-space', 'break-spaces') ? 'break-spaces' : 'pre-wrap'
   const load = (markdown) => {
     const json = editor.markdown.parse(markdown || '')
     const tr = editor.state.tr
@@ -118,6 +141,10 @@ export function mountComposer(form, options = {}) {
   editor.on('update', () => { sync(); dirty = true })
   form.addEventListener('submit', () => { sync(); writeLocalDraft(draftKey, textarea.value) })
   form.addEventListener('formdata', () => sync())
+  // Text that reaches the textarea after the editor has taken its place (typed in the moment
+  // the editor's code arrived, or filled in by the browser) goes into the editor, or the next
+  // sync would wipe it.
+  textarea.addEventListener('input', () => { if (textarea.value !== markdown()) load(textarea.value) })
 
   // --- Rich paste ----------------------------------------------------------------
   function richPasteNotice(r) {
@@ -162,8 +189,15 @@ export function mountComposer(form, options = {}) {
   }
 
   // --- Images --------------------------------------------------------------------
+  // Alt text is asked for as each image is added; Cancel or nothing leaves it without one.
+  const askAltText = (name) => {
+    const text = window.prompt(MESSAGES.altText(name), '')
+    return text === null ? '' : text.replace(/\s+/g, ' ').trim().slice(0, ALT_MAX)
+  }
+
   async function uploadImage({ file, url }, pos) {
     if (!canUpload) { notices.show('images', MESSAGES.noImages); return }
+    const alt = askAltText(file ? file.name : '')
     const at = track(pos)
     notices.show('upload', MESSAGES.uploading)
     const body = new FormData()
@@ -178,7 +212,7 @@ export function mountComposer(form, options = {}) {
     tracked.delete(at)
     if (res.status === 201 && res.data && res.data.url) {
       notices.dismiss('upload')
-      const attrs = { src: res.data.url, alt: '' }
+      const attrs = { src: res.data.url, alt }
       if (res.data.width) attrs.width = res.data.width
       if (res.data.height) attrs.height = res.data.height
       const p = Math.min(at.from, editor.state.doc.content.size)
@@ -211,7 +245,7 @@ export function mountComposer(form, options = {}) {
       if (url && /^https?:\/\/\S+$/i.test(url.trim())) uploadImage({ url: url.trim() }, editor.state.selection.from)
     },
   })
-  wrapper.append(toolbar, host)
+  wrapper.append(toolbar, host, mentionStatus)
   textarea.hidden = true
   textarea.removeAttribute('required')
   textarea.setAttribute('aria-hidden', 'true')
@@ -267,10 +301,15 @@ export function mountComposer(form, options = {}) {
     inflight = true
     try {
       const { status, data } = await requestJSON(form, 'PUT', draftUrl, { body: textarea.value, seq })
-      if (status === 200 && data && typeof data.seq === 'number') setSeq(data.seq)
-      else if (status === 409) {
+      if (status === 200 && data && typeof data.seq === 'number') {
+        setSeq(data.seq)
+        notices.dismiss('draft-refused')
+      } else if (status === 409) {
         serverSaving = false
         notices.show('draft-conflict', (data && data.error) || MESSAGES.draftConflict)
+      } else if (status === 400 || status === 413) {
+        // Refused as it stands (too long, say): say why, and try again once the text changes.
+        notices.show('draft-refused', (data && data.error) || MESSAGES.draftRefused)
       } else serverDirty = true
     } catch (e) {
       serverDirty = true
@@ -297,6 +336,16 @@ export function mountComposer(form, options = {}) {
     },
   }
   form.__folkmootComposer = api
-  editor.commands.focus('end')
+  // The editor loads while the visitor may already be typing elsewhere (their email, say):
+  // take the focus only from the textarea it replaces, never from another field. And take it
+  // now, in this task, not with TipTap's focus command: that focuses a frame later, and on a
+  // busy machine the keys pressed in that frame went nowhere (the textarea is hidden) and the
+  // focus was taken from the field the visitor had moved to meanwhile (their email typed into
+  // the post: a 400 for want of an address).
+  const active = document.activeElement
+  if (!active || active === document.body || active === textarea || active.matches('[data-composer-open]')) {
+    editor.view.dispatch(editor.state.tr.setSelection(Selection.atEnd(editor.state.doc)))
+    editor.view.focus()
+  }
   return api
 }

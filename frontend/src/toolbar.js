@@ -11,6 +11,10 @@ const ICON = {
   link: svg('<path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7"/><path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"/>'),
   emoji: svg('<circle cx="12" cy="12" r="9"/><path d="M8 14s1.5 2 4 2 4-2 4-2"/><path d="M9 9h.01M15 9h.01"/>'),
   image: svg('<rect x="3" y="3" width="18" height="18" rx="2"/><circle cx="9" cy="9" r="2"/><path d="m21 15-5-5L5 21"/>'),
+  // Drawn, not typed: a list of "1." and "•" characters would be text the button's name (its
+  // aria-label) does not contain, which screen-reader users speaking the name cannot match.
+  bulletList: svg('<path d="M9 6h12M9 12h12M9 18h12"/><circle cx="4" cy="6" r="1.2" fill="currentColor"/><circle cx="4" cy="12" r="1.2" fill="currentColor"/><circle cx="4" cy="18" r="1.2" fill="currentColor"/>'),
+  orderedList: svg('<path d="M10 6h11M10 12h11M10 18h11"/><path d="M4 4v4M3 8h2M3 11.5a1.2 1.2 0 0 1 2 .8c0 .8-2 1.7-2 2.7h2.2" stroke-width="1.4"/>'),
   imageUrl: svg('<rect x="3" y="3" width="13" height="13" rx="2"/><path d="m16 11-3-3-7 7"/><path d="M19 14v7M15.5 17.5 19 21l3.5-3.5"/>'),
 }
 
@@ -52,8 +56,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
     if (editor.isActive('codeBlock') || (empty && !editor.isActive('code'))) chain().toggleCodeBlock().run()
     else chain().toggleCode().run()
   }, () => editor.isActive('code') || editor.isActive('codeBlock'))
-  add('Bulleted list', '•≡', `Bulleted list (${MOD}Shift+8)`, () => chain().toggleBulletList().run(), () => editor.isActive('bulletList'))
-  add('Numbered list', '1≡', `Numbered list (${MOD}Shift+7)`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
+  add('Bulleted list', ICON.bulletList, `Bulleted list (${MOD}Shift+8)`, () => chain().toggleBulletList().run(), () => editor.isActive('bulletList'))
+  add('Numbered list', ICON.orderedList, `Numbered list (${MOD}Shift+7)`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
   add('Heading', 'H', `Heading (${MOD}Alt+2)`, () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive('heading'))
 
   const emojiBtn = add('Emoji', ICON.emoji, 'Emoji', () => picker.toggle())

@@ -1,22 +1,116 @@
-"""The one way Folkmoot fetches a URL a user gave it (images by URL, link previews).
+"""The one way Folkmoot fetches a URL a user gave it (images by URL, link previews, images in
+posts).
 
-A user-supplied URL must never reach the server's private network: every host is resolved
-here, every address checked, and the connection pinned to the checked address so DNS cannot
-change its answer in between (DNS rebinding). Redirects are followed by hand and each hop is
-checked again. Bodies are read up to a size limit.
+A user-supplied URL must never reach the server's private network, nor hold a thread for long:
+
+- The URL is parsed strictly: http or https, no user name or password, a host name made of
+  proper labels or a canonical IP literal (no `2130706433`, `0x7f.1` or `0177.0.0.1`), and a
+  port on the allowed list (80 and 443 unless the operator says otherwise).
+- Every address a host resolves to is checked against an explicit table of the IANA
+  special-purpose ranges (IPv4 and IPv6); IPv6 forms that carry an IPv4 address (mapped,
+  NAT64, 6to4) are judged by that address, and the other embedding forms are refused. The
+  operator's deny list always wins; the allow list opens a range the table closes.
+- The connection is pinned to the checked address, so DNS cannot change its answer in between
+  (DNS rebinding). Redirects are followed by hand and each hop is checked again.
+- One deadline covers the whole fetch: name resolution, connecting, TLS, every read and write.
+  A server that drips one byte at a time is cut off when it runs out.
+- The body is capped in *decoded* bytes while it streams: we ask for no compression, and a
+  gzip or deflate answer is inflated a bounded piece at a time.
+
+Whatever goes wrong, the caller gets FetchRefused with one message for users (so the answer
+reveals nothing about the network behind us: no port-scan oracle); the detail goes to the log.
 """
 
 import ipaddress
+import logging
 import socket
+import ssl
+import string
+import threading
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as ResolveTimeout
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 from django.conf import settings
 
+logger = logging.getLogger(__name__)
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+FETCH_FAILED_MESSAGE = "That link could not be fetched."
+REDIRECTS = {301, 302, 303, 307, 308}
+
+# IANA IPv4 Special-Purpose Address Registry, plus multicast and the limited broadcast address.
+# Every range here is refused, even the few the registry marks globally reachable (they are
+# anycast services: nothing a forum needs to fetch from).
+SPECIAL_IPV4 = [
+    ipaddress.IPv4Network(network)
+    for network in (
+        "0.0.0.0/8",  # "this network"
+        "10.0.0.0/8",  # private
+        "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+        "127.0.0.0/8",  # loopback
+        "169.254.0.0/16",  # link local (cloud metadata at 169.254.169.254)
+        "172.16.0.0/12",  # private
+        "192.0.0.0/24",  # IETF protocol assignments (192.0.0.8, .9, .10, .170, .171, .192…)
+        "192.0.2.0/24",  # documentation (TEST-NET-1)
+        "192.31.196.0/24",  # AS112-v4
+        "192.52.193.0/24",  # AMT
+        "192.88.99.0/24",  # deprecated 6to4 relay anycast
+        "192.168.0.0/16",  # private
+        "192.175.48.0/24",  # direct delegation AS112 service
+        "198.18.0.0/15",  # benchmarking
+        "198.51.100.0/24",  # documentation (TEST-NET-2)
+        "203.0.113.0/24",  # documentation (TEST-NET-3)
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and 255.255.255.255 limited broadcast
+    )
+]
+# IANA IPv6 Special-Purpose Address Registry. Besides these, only the global unicast block
+# 2000::/3 is fetched from at all.
+SPECIAL_IPV6 = [
+    ipaddress.IPv6Network(network)
+    for network in (
+        "::/96",  # unspecified, loopback and the deprecated IPv4-compatible ::a.b.c.d
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation
+        "100::/64",  # discard-only
+        "100:0:0:1::/64",  # dummy prefix
+        "2001::/23",  # IETF protocol assignments: Teredo 2001::/32, benchmarking, ORCHID…
+        "2001:db8::/32",  # documentation
+        "2620:4f:8000::/48",  # AS112-v6
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing SIDs
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link local
+        "fec0::/10",  # deprecated site local
+        "ff00::/8",  # multicast
+    )
+]
+GLOBAL_UNICAST_IPV6 = ipaddress.IPv6Network("2000::/3")
+# IPv6 forms that carry an IPv4 address: judged by the IPv4 address they lead to.
+IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+
+HOST_LABEL_CHARACTERS = set(string.ascii_lowercase + string.digits + "-_")
+
+# getaddrinfo has no timeout of its own: it runs here so the deadline can stop waiting for it.
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="folkmoot-resolve")
+
 
 class FetchRefused(Exception):
-    """The URL may not be fetched, or its answer was unusable; the message says why."""
+    """The URL may not be fetched, or its answer was unusable. str() is the one message users
+    see, whatever happened; `detail` says what happened, for the log."""
+
+    def __init__(self, detail: str):
+        super().__init__(FETCH_FAILED_MESSAGE)
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -26,66 +120,324 @@ class Fetched:
     content: bytes
 
 
-def _allowed(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if address.is_loopback and settings.FOLKMOOT["FETCH_ALLOW_LOOPBACK"]:
-        return True  # only tests turn this on, to fetch from their own server on 127.0.0.1
-    return address.is_global and not address.is_multicast
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str  # lower case, IDNA-encoded, no trailing dot; an IP literal without brackets
+    port: int
+    path: str  # path and query, never empty
 
 
-def _resolve(host: str, port: int) -> str:
+def _networks(names: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [ipaddress.ip_network(name, strict=False) for name in names]
+
+
+def _judged_address(address: Address) -> Address | None:
+    """The address that decides whether `address` may be fetched from: itself, or the IPv4
+    address an IPv6 form leads to; None for forms that hide a destination we cannot judge."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return address
+    if address.scope_id:
+        return None  # fe80::1%eth0
+    if address in IPV4_MAPPED:
+        return address.ipv4_mapped
+    if address in NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in SIX_TO_FOUR:
+        return address.sixtofour
+    return address
+
+
+def _is_special(address: Address) -> bool:
+    if isinstance(address, ipaddress.IPv4Address):
+        return any(address in network for network in SPECIAL_IPV4)
+    if address not in GLOBAL_UNICAST_IPV6:
+        return True
+    return any(address in network for network in SPECIAL_IPV6)
+
+
+def address_refusal(address: Address, port: int) -> str | None:
+    """Why `address:port` may not be fetched from, or None when it may."""
+    fetch_settings = settings.FOLKMOOT
+    judged = _judged_address(address)
+    if judged is None:
+        return f"{address} hides its destination"
+    # Only tests set this, to reach their own servers on 127.0.0.1 on whatever port they got.
+    test_loopback = fetch_settings["FETCH_ALLOW_LOOPBACK"] and judged.is_loopback
+    if port not in fetch_settings["FETCH_PORTS"] and not test_loopback:
+        return f"port {port} is not on the allowed list"
+    candidates = {address, judged}
+    if any(a in n for n in _networks(fetch_settings["FETCH_DENY_NETWORKS"]) for a in candidates):
+        return f"{address} is on the deny list"
+    if any(a in n for n in _networks(fetch_settings["FETCH_ALLOW_NETWORKS"]) for a in candidates):
+        return None
+    if test_loopback:
+        return None
+    if _is_special(judged):
+        return f"{address} is in a special-purpose range"
+    return None
+
+
+def _canonical_host(raw: str) -> str:
+    """The host as we connect to it, or FetchRefused for anything irregular."""
+    host = raw.lower()
+    if host.endswith("."):
+        host = host[:-1]  # "example.org." is example.org; "localhost." is localhost
+    if not host:
+        raise FetchRefused("no host")
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise FetchRefused(f"The address {host} could not be found.") from None
-    addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    # Every answer must be public: a name that also points inside is refused outright.
-    if not addresses or not all(_allowed(address) for address in addresses):
-        raise FetchRefused("That address is not on the public internet.")
-    return str(addresses[0])
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise FetchRefused(f"host {raw!r} is not a valid name") from None
+    labels = host.split(".")
+    if len(host) > 253 or any(
+        not label or len(label) > 63 or not set(label) <= HOST_LABEL_CHARACTERS for label in labels
+    ):
+        raise FetchRefused(f"host {raw!r} is not a valid name")
+    # A last label of digits (or 0x…) is an IPv4 literal in a form the resolver accepts but
+    # people do not write (2130706433, 0x7f.1, 0177.0.0.1): never a real host name.
+    last = labels[-1]
+    if last.isdigit() or (last.startswith("0x") and all(c in string.hexdigits for c in last[2:])):
+        raise FetchRefused(f"host {raw!r} is an irregular IP address")
+    return host
 
 
-def _pinned_request(url: str) -> tuple[str, dict, dict]:
-    parts = urlsplit(url)
+def _target(url: str) -> _Target:
+    if len(url) > 4000 or any(ch.isspace() or ord(ch) < 0x20 or ch == "\\" for ch in url):
+        raise FetchRefused("URL too long or holds control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise FetchRefused(f"URL does not parse: {error}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchRefused("Only http and https links can be fetched.")
-    if parts.username or parts.password:
-        raise FetchRefused("Links with a user name or password cannot be fetched.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = _resolve(parts.hostname, port)
-    literal = f"[{address}]" if ":" in address else address
-    pinned_url = parts._replace(netloc=f"{literal}:{port}").geturl()
-    headers = {"Host": parts.netloc.rpartition("@")[2], "User-Agent": "Folkmoot"}
-    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
-    return pinned_url, headers, extensions
+        raise FetchRefused("not an http or https URL with a host")
+    if "@" in parts.netloc:
+        raise FetchRefused("URL carries a user name or password")
+    host = _canonical_host(parts.hostname)
+    port = port if port is not None else (443 if parts.scheme == "https" else 80)
+    limits = settings.FOLKMOOT
+    if port not in limits["FETCH_PORTS"] and not limits["FETCH_ALLOW_LOOPBACK"]:
+        raise FetchRefused(f"port {port} is not on the allowed list")  # before any DNS lookup
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return _Target(parts.scheme, host, port, path)
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float = 10.0, max_redirects: int = 3) -> Fetched:
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        for _ in range(max_redirects + 1):
-            pinned_url, headers, extensions = _pinned_request(url)
-            request = client.build_request(
-                "GET", pinned_url, headers=headers, extensions=extensions
-            )
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise FetchRefused("deadline passed")
+    return left
+
+
+def _resolve(target: _Target, deadline: float) -> Address:
+    try:
+        literal = ipaddress.ip_address(target.host)
+    except ValueError:
+        literal = None
+    if literal is not None:
+        addresses = [literal]
+    else:
+        lookup = _resolver.submit(
+            socket.getaddrinfo, target.host, target.port, type=socket.SOCK_STREAM
+        )
+        try:
+            infos = lookup.result(timeout=_remaining(deadline))
+        except ResolveTimeout:
+            raise FetchRefused(f"resolving {target.host} took too long") from None
+        except (OSError, UnicodeError) as error:
+            raise FetchRefused(f"{target.host} does not resolve: {error}") from None
+        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
+    if not addresses:
+        raise FetchRefused(f"{target.host} has no addresses")
+    # Every answer must pass: a name that also points inside is refused outright.
+    for address in addresses:
+        if reason := address_refusal(address, target.port):
+            raise FetchRefused(f"{target.host}: {reason}")
+    return addresses[0]
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write waits at most until the fetch's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: float):
+        self._stream = stream
+        self._deadline = deadline
+
+    def _timeout(self, timeout: float | None) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise httpcore.ReadTimeout("the fetch's deadline passed")
+        return left if timeout is None else min(timeout, left)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        tls = self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout))
+        return _DeadlineStream(tls, self._deadline)
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, deadline: float, connect_timeout: float):
+        self._backend = httpcore.SyncBackend()
+        self._deadline = deadline
+        self._connect_timeout = connect_timeout
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        left = _remaining(self._deadline)
+        stream = self._backend.connect_tcp(
+            host, port, min(self._connect_timeout, left), local_address, socket_options
+        )
+        return _DeadlineStream(stream, self._deadline)
+
+    def connect_unix_socket(self, *args, **kwargs):
+        raise httpcore.ConnectError("no unix sockets")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+class _DecodedBody:
+    """The body in decoded bytes, refused the moment it grows past `max_bytes`."""
+
+    def __init__(self, content_encoding: str, max_bytes: int):
+        encoding = content_encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self._inflater = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflater = zlib.decompressobj()
+        else:
+            raise FetchRefused(f"unsupported content encoding {content_encoding!r}")
+        self._max_bytes = max_bytes
+        self._raw = 0
+        self.content = bytearray()
+
+    def _add(self, data: bytes) -> None:
+        self.content.extend(data)
+        if len(self.content) > self._max_bytes:
+            raise FetchRefused(f"body over {self._max_bytes} bytes")
+
+    def feed(self, chunk: bytes) -> None:
+        self._raw += len(chunk)
+        if self._raw > self._max_bytes:
+            raise FetchRefused(f"body over {self._max_bytes} bytes")
+        if self._inflater is None:
+            self._add(chunk)
+            return
+        pending = chunk
+        while pending:
+            room = self._max_bytes - len(self.content) + 1
             try:
-                response = client.send(request, stream=True)
-            except httpx.HTTPError:
-                raise FetchRefused("The link could not be reached.") from None
+                self._add(self._inflater.decompress(pending, room))
+            except zlib.error as error:
+                raise FetchRefused(f"bad compressed body: {error}") from None
+            pending = self._inflater.unconsumed_tail
+
+
+def _header(response: httpcore.Response, name: bytes) -> str:
+    for key, value in response.headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def _fetch(url: str, *, max_bytes: int, accept: str, deadline: float) -> Fetched:
+    fetch_settings = settings.FOLKMOOT
+    backend = _DeadlineBackend(deadline, fetch_settings["FETCH_CONNECT_TIMEOUT_SECONDS"])
+    ssl_context = httpx.create_ssl_context(trust_env=False)
+    ssl_context.minimum_version = ssl.TLSVersion.TLSv1_2
+    with httpcore.ConnectionPool(
+        ssl_context=ssl_context, network_backend=backend, max_connections=1, retries=0
+    ) as pool:
+        for _ in range(fetch_settings["FETCH_MAX_REDIRECTS"] + 1):
+            target = _target(url)
+            address = _resolve(target, deadline)
+            literal = f"[{address}]" if address.version == 6 else str(address)
+            default_port = 443 if target.scheme == "https" else 80
+            host_header = f"[{target.host}]" if ":" in target.host else target.host
+            if target.port != default_port:
+                host_header += f":{target.port}"
+            pinned_url = f"{target.scheme}://{literal}:{target.port}{target.path}"
+            headers = [
+                (b"Host", host_header.encode("ascii")),
+                (b"User-Agent", b"Folkmoot"),
+                (b"Accept", accept.encode("ascii")),
+                (b"Accept-Encoding", b"identity"),
+            ]
+            extensions = {"timeout": {"connect": None, "read": None, "write": None, "pool": None}}
+            if target.scheme == "https":
+                extensions["sni_hostname"] = target.host
             try:
-                if response.is_redirect:
-                    url = urljoin(url, response.headers.get("location", ""))
-                    continue
-                if response.status_code != 200:
-                    raise FetchRefused(f"The link answered with an error ({response.status_code}).")
-                declared = int(response.headers.get("content-length") or 0)
-                if declared > max_bytes:
-                    raise FetchRefused("The file at that link is too large.")
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body.extend(chunk)
-                    if len(body) > max_bytes:
-                        raise FetchRefused("The file at that link is too large.")
-                content_type = response.headers.get("content-type", "").split(";")[0].strip()
-                return Fetched(url=url, content_type=content_type, content=bytes(body))
-            finally:
-                response.close()
-    raise FetchRefused("The link redirects too many times.")
+                with pool.stream("GET", pinned_url, headers=headers, extensions=extensions) as r:
+                    if r.status in REDIRECTS and _header(r, b"location"):
+                        url = urljoin(url, _header(r, b"location").strip())
+                        continue
+                    if r.status != 200:
+                        raise FetchRefused(f"answered {r.status}")
+                    declared = _header(r, b"content-length")
+                    if declared.isdigit() and int(declared) > max_bytes:
+                        raise FetchRefused(f"declares {declared} bytes")
+                    body = _DecodedBody(_header(r, b"content-encoding"), max_bytes)
+                    for chunk in r.iter_stream():
+                        body.feed(chunk)
+                    content_type = _header(r, b"content-type").split(";")[0].strip().lower()
+                    return Fetched(url=url, content_type=content_type, content=bytes(body.content))
+            except httpcore.TimeoutException:
+                raise FetchRefused("timed out (connect timeout or deadline)") from None
+            except (httpcore.NetworkError, httpcore.ProtocolError, ssl.SSLError, OSError) as error:
+                raise FetchRefused(f"connection failed: {error!r}") from None
+            except httpcore.UnsupportedProtocol as error:
+                raise FetchRefused(f"unsupported: {error}") from None
+    raise FetchRefused("too many redirects")
+
+
+def fetch(url: str, *, max_bytes: int, accept: str = "*/*") -> Fetched:
+    """GET `url` (and the redirects it leads to) within the configured deadline, returning at
+    most `max_bytes` of decoded body. Raises FetchRefused, and logs why, on any failure."""
+    started = time.monotonic()
+    deadline = started + settings.FOLKMOOT["FETCH_DEADLINE_SECONDS"]
+    try:
+        return _fetch(url, max_bytes=max_bytes, accept=accept, deadline=deadline)
+    except FetchRefused as refusal:
+        logger.warning(
+            "Fetch refused after %.1f s: %r: %s", time.monotonic() - started, url, refusal.detail
+        )
+        raise
+
+
+class FetchSlots:
+    """At most `limit` fetches at a time in this process; the rest are turned away at once
+    (a web process must keep its threads for readers, whatever the far server does)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = 0
+
+    def try_acquire(self, limit: int) -> bool:
+        with self._lock:
+            if self._busy >= limit:
+                return False
+            self._busy += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._busy -= 1

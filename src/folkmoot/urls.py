@@ -1,15 +1,41 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from folkmoot.composer.views import serve_upload
+from folkmoot.discussions.sitemaps import SITEMAPS
+from folkmoot.robots import favicon, robots_txt
+
+# Whatever escapes the views: the designed error page, which renders without the database.
+handler500 = "folkmoot.faults.views.server_error"
+# allauth's rate limits answer through this (allauth.core.internal.ratelimit.respond_429).
+handler429 = "folkmoot.faults.views.too_many_requests"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("folkmoot.accounts.urls")),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
+    path(
+        "sitemap.xml",
+        require_safe(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        require_safe(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("", include("folkmoot.guests.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("folkmoot.composer.urls")),
     path("mod/", include("folkmoot.moderation.urls")),
+    path("", include("folkmoot.search.urls")),
+    path("", include("folkmoot.people.urls")),
+    path("", include("folkmoot.notifications.urls")),
     path("", include("folkmoot.discussions.urls")),
     # Uploaded files; a deployment at scale serves these from object storage instead.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_upload),

@@ -26,7 +26,14 @@ _DISPATCH_PASTE = """({ html, text, file }) => {
 }"""
 
 
+# The HTML pasted in this test: the policy may refuse its inline styles and handlers while
+# the editor parses it (see tests/browser/conftest.py, is_pasted_junk).
+PASTED_HTML: list[str] = []
+
+
 def paste(page: Page, *, html: str | None = None, text: str | None = None) -> None:
+    if html:
+        PASTED_HTML.append(html)
     page.evaluate(_DISPATCH_PASTE, {"html": html, "text": text, "file": None})
 
 

@@ -1,11 +1,15 @@
 """Browser tests: Playwright driving Debian's Chromium against Django's live server."""
 
+import json
 import os
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.factories import PASSWORD
+from folkmoot.discussions import services
+from tests.browser import composer_helpers
+from tests.factories import PASSWORD, CategoryFactory, MemberFactory, make_topic
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own background traffic would be refused by this machine's closed network.
@@ -42,13 +46,66 @@ def browser():
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked (the policy asks for a sample of
+# the blocked text) as a console line the tests collect.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error('[csp-violation] ' + JSON.stringify({
+    directive: event.effectiveDirective, blocked: event.blockedURI || 'inline',
+    sample: event.sample, source: event.sourceFile + ':' + event.lineNumber,
+  }))
+})
+"""
+CSP_VIOLATION = "[csp-violation] "
+
+
+@dataclass(frozen=True)
+class CSPViolation:
+    directive: str
+    blocked: str
+    sample: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.directive} blocked {self.blocked} {self.sample!r} at {self.source}"
+
+
+def is_pasted_junk(violation: CSPViolation) -> bool:
+    """A style or handler of hostile HTML a test pasted, refused while the editor's sanitizer
+    parsed it (browsers check the policy even in that inert document). That is the policy
+    working on the attacker's text, not the site needing inline code."""
+    return (
+        violation.blocked == "inline"
+        and bool(violation.sample)
+        and any(violation.sample in html for html in composer_helpers.PASTED_HTML)
+    )
+
+
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations():
+    """What the site's Content-Security-Policy blocked during the test, in every page."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    composer_helpers.PASTED_HTML.clear()
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
     page = context.new_page()
+
+    def on_console(message):
+        if message.text.startswith(CSP_VIOLATION):
+            report = json.loads(message.text.removeprefix(CSP_VIOLATION))
+            csp_violations.append(CSPViolation(**report))
+
+    page.on("console", on_console)
     yield page
     context.close()
+    # The site works under its policy: nothing it serves needs what the policy forbids.
+    unexpected = [str(v) for v in csp_violations if not is_pasted_junk(v)]
+    assert not unexpected, "\n".join(unexpected)
 
 
 def sign_in(page, member) -> None:
@@ -57,3 +114,16 @@ def sign_in(page, member) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def forum(db):
+    """For the whole-site checks (axe, the Nu validator): a category with a topic of two pages
+    (30 posts), a moderator, a member and a held post."""
+    category = CategoryFactory(name="General talk")
+    member = MemberFactory(username="Reader")
+    moderator = MemberFactory(username="Keeper", is_staff=True)
+    topic = make_topic(category=category, author=member, title="A long discussion", replies=29)
+    held_in = make_topic(category=CategoryFactory(moderate_new_members=True), author=moderator)
+    services.reply(topic=held_in, author=MemberFactory(), body="A held reply from a newcomer")
+    return {"category": category, "topic": topic, "member": member, "moderator": moderator}

@@ -1,7 +1,7 @@
 import httpx
 from playwright.sync_api import expect
 
-from folkmoot.accounts.models import GuestPost
+from folkmoot.guests.models import GuestPost
 from tests.conftest import set_limits
 from tests.factories import make_topic
 
@@ -19,7 +19,10 @@ def test_a_guest_can_reply_from_a_page_cached_for_another_reader(
     token_field = page.locator("#reply input[name=csrfmiddlewaretoken]")
     assert token_field.input_value() == cached_token  # the same bytes: served from the cache
 
-    page.get_by_placeholder("Reply to this topic...").fill("Replying from a cached page")
+    # Open the editor, then type in it: text typed into the textarea while the editor
+    # loads can still be lost under load (an open bug, see the stop note).
+    page.get_by_placeholder("Reply to this topic...").click()
+    page.locator("[data-composer-editor]").fill("Replying from a cached page")
     page.get_by_label("Email address").fill("cached@example.net")
     page.get_by_role("button", name="Submit reply").click()
     page.wait_for_url("**/accounts/signup/**")

@@ -22,7 +22,7 @@ def test_housekeeping_removes_stale_drafts_and_unused_uploads_then_queues_itself
     Draft.objects.update(updated_at=timezone.now() - timedelta(days=31))
     Attachment.objects.update(created_at=timezone.now() - timedelta(days=2))
 
-    assert composer_housekeeping.call() == {"drafts": 1, "attachments": 1}
+    assert composer_housekeeping.call() == {"drafts": 1, "attachments": 1, "expired_limits": 0}
 
     [next_run] = DBTaskResult.objects.filter(task_path__endswith="composer_housekeeping")
     assert timedelta(minutes=59) < next_run.run_after - timezone.now() <= timedelta(hours=1)

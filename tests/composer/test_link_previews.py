@@ -2,19 +2,20 @@
 
 from datetime import timedelta
 
-import httpx
+import httpcore
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from folkmoot.composer import previews, tasks
-from folkmoot.composer.models import LinkPreview
+from folkmoot.composer import previews
+from folkmoot.composer.models import LinkPreview, RemoteImage
 from folkmoot.composer.rendering import render_markdown
-from folkmoot.discussions import services
+from folkmoot.discussions import services, tasks
 from folkmoot.discussions.models import Post
 from tests.composer.test_rendering import LiveMarkup
+from tests.images import image_bytes
 
 STORY = b"""<!doctype html><html><head>
 <meta charset="utf-8">
@@ -48,7 +49,9 @@ def _cards(html: str) -> int:
 def test_a_bare_link_becomes_a_card_with_the_pages_title_and_description(
     client, topic, other_member, local_web, django_capture_on_commit_callbacks
 ):
-    url = local_web.serve("/story", STORY, "text/html; charset=utf-8")
+    photo = local_web.serve("/hall.png", image_bytes(size=(120, 60)))
+    story = STORY.replace(b"https://images.example.org/hall.jpg", photo.encode())
+    url = local_web.serve("/story", story, "text/html; charset=utf-8")
     _publish_reply(
         topic, other_member, f"Look at this:\n\n{url}", django_capture_on_commit_callbacks
     )
@@ -64,7 +67,11 @@ def test_a_bare_link_becomes_a_card_with_the_pages_title_and_description(
     assert '<span class="embed-title">Village hall saved by bake sale</span>' in page
     assert "Neighbours raised £4,000 in one afternoon." in page
     assert '<span class="embed-site">The Parish Post</span>' in page
-    assert '<img class="embed-image" src="https://images.example.org/hall.jpg" alt="">' in page
+    # The card's image is our own copy: readers' browsers never load it from the far site.
+    copy = RemoteImage.objects.get(url=photo)
+    assert copy.file.name.startswith("remote/")
+    assert f'<img class="embed-image" src="{copy.file.url}" alt="" width="120" height="60">' in page
+    assert photo not in page.split("<aside", 1)[1].split('href="', 2)[1].split('"')[0]
     assert 'class="embed"' not in page
 
 
@@ -124,7 +131,9 @@ def test_a_link_to_a_private_address_is_never_fetched_and_stays_a_link(
     client, topic, other_member, monkeypatch, django_capture_on_commit_callbacks
 ):
     connections = []
-    monkeypatch.setattr(httpx.Client, "send", lambda *args, **kw: connections.append(args))
+    monkeypatch.setattr(
+        httpcore.SyncBackend, "connect_tcp", lambda *args, **kw: connections.append(args)
+    )
     _publish_reply(topic, other_member, "http://10.0.0.1/admin", django_capture_on_commit_callbacks)
     _run_preview_tasks()
 

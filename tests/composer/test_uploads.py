@@ -7,6 +7,7 @@ from PIL import Image
 
 from folkmoot.composer.models import Attachment, UploadPolicy
 from folkmoot.composer.services import remove_unused_attachments
+from folkmoot.moderation.models import Ban
 from tests.conftest import set_limits
 from tests.images import image_bytes, jpeg_with_gps_location
 
@@ -116,4 +117,22 @@ def test_image_urls_pointing_inside_the_network_are_refused(member_client):
     for url in ("http://127.0.0.1:9/x.png", "http://169.254.169.254/latest/meta-data/"):
         response = member_client.post("/uploads/", {"url": url})
         assert response.status_code == 400
-        assert response.json()["error"] == "That address is not on the public internet."
+        assert response.json()["error"] == "We could not get an image from that link."
+
+
+def test_a_banned_address_or_network_cannot_upload_images(member_client, member):
+    Ban.objects.create(email=member.email, reason="Spam")
+    response = upload(member_client, image_bytes())
+    assert response.status_code == 400
+    assert "not accepted" in response.json()["error"]
+    assert not Attachment.objects.exists()
+
+    Ban.objects.all().delete()
+    Ban.objects.create(ip_network="192.0.2.0/24", reason="Spam network")
+    refused = member_client.post(
+        "/uploads/",
+        {"file": SimpleUploadedFile("p.png", image_bytes(), "image/png")},
+        REMOTE_ADDR="192.0.2.7",
+    )
+    assert refused.status_code == 400
+    assert upload(member_client, image_bytes()).status_code == 201  # from elsewhere: fine

@@ -67,7 +67,7 @@ def test_a_guest_with_a_pending_post_sees_it_rather_than_the_cached_page(client)
 
 
 def test_a_link_preview_arriving_later_shows_to_anonymous_readers_at_once(client, local_web):
-    from folkmoot.composer import tasks
+    from folkmoot.discussions import tasks
 
     url = local_web.serve(
         "/story", b"<html><head><title>Village hall saved</title></head></html>", "text/html"
@@ -95,8 +95,142 @@ def test_a_page_rendered_while_a_post_was_committed_is_not_served_as_the_newer_p
 
     def render_while_someone_replies():
         services.reply(topic=topic, author=MemberFactory(), body="Committed mid-render")
-        return HttpResponse("the page as it was before that reply")
+        # Marked as the topic's page 1, as the view marks it: cacheable, but under the old key.
+        return page_cache.mark_canonical(
+            HttpResponse("the page as it was before that reply"), page_number=1
+        )
 
-    page_cache.cached_or_rendered(request, render_while_someone_replies)
-    fresh = page_cache.cached_or_rendered(request, lambda: HttpResponse("a fresh render"))
+    scope = page_cache.topic_scope(topic.pk)
+    page_cache.cached_or_rendered(request, render_while_someone_replies, scope=scope)
+    fresh = page_cache.cached_or_rendered(
+        request, lambda: HttpResponse("a fresh render"), scope=scope
+    )
     assert fresh.content == b"a fresh render"
+
+
+def test_a_lock_shows_to_anonymous_readers_at_once_and_no_moderator_tool_is_ever_cached(client):
+    from folkmoot.discussions.models import Post
+
+    moderator = MemberFactory(is_staff=True)
+    topic = make_topic(replies=2)
+    url = topic.get_absolute_url()
+    client.get(url)  # cached for anonymous readers
+    services.lock_topic(topic=topic, actor=moderator, locked=True)
+    services.hide_post(post=topic.posts.get(number=2), actor=moderator, reason="Secret reason")
+    # A moderator reads the page (uncached, with tools and the hidden post) ...
+    client.force_login(moderator)
+    moderator_page = client.get(url).text
+    assert "Moderator tools" in moderator_page and "Secret reason" in moderator_page
+    client.logout()
+    # ... and anonymous readers get the locked page, without any of it.
+    page = client.get(url).text
+    again = client.get(url).text
+    for anonymous_page in (page, again):
+        assert "This topic is locked." in anonymous_page
+        assert "Moderator tools" not in anonymous_page and "Secret reason" not in anonymous_page
+        assert "This post was hidden" not in anonymous_page
+        assert 'id="post-2"' not in anonymous_page
+    assert Post.objects.get(topic=topic, number=2).hidden_note == "Secret reason"
+
+
+def test_a_reply_leaves_other_topics_pages_cached(client, django_assert_num_queries):
+    replied, untouched = make_topic(), make_topic()
+    client.get(replied.get_absolute_url())
+    client.get(untouched.get_absolute_url())
+    services.reply(topic=replied, author=MemberFactory(), body="Only here")
+    with django_assert_num_queries(0):
+        assert client.get(untouched.get_absolute_url()).status_code == 200
+    assert "Only here" in client.get(replied.get_absolute_url()).text
+
+
+def test_a_reader_sending_the_pages_etag_back_gets_a_304_until_the_topic_changes(client):
+    topic = make_topic()
+    url = topic.get_absolute_url()
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert (again.status_code, again.content) == (304, b"")
+    weak = client.get(url, headers={"If-None-Match": f"W/{etag}"})  # as GZipMiddleware sends it
+    assert weak.status_code == 304
+
+    services.reply(topic=topic, author=MemberFactory(), body="News since your copy")
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "News since your copy" in changed.text
+    assert changed["ETag"] != etag
+
+
+def test_members_get_no_etag_from_the_anonymous_cache(client):
+    member = MemberFactory()
+    topic = make_topic()
+    client.get(topic.get_absolute_url())
+    client.force_login(member)
+    assert not client.get(topic.get_absolute_url()).has_header("ETag")
+
+
+def test_a_cold_page_requested_by_a_burst_of_readers_is_rendered_once(rf):
+    import threading
+    import time
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connections
+    from django.http import HttpResponse
+
+    from folkmoot.discussions import page_cache
+
+    topic = make_topic()
+    renders = []
+
+    def slow_render():
+        renders.append(1)
+        time.sleep(0.3)
+        return page_cache.mark_canonical(HttpResponse("rendered once"), page_number=1)
+
+    served = []
+
+    def reader():
+        request = rf.get(topic.get_absolute_url())
+        request.user = AnonymousUser()
+        scope = page_cache.topic_scope(topic.pk)
+        served.append(page_cache.cached_or_rendered(request, slow_render, scope=scope))
+        connections.close_all()
+
+    readers = [threading.Thread(target=reader) for _ in range(6)]
+    for thread in readers:
+        thread.start()
+    for thread in readers:
+        thread.join()
+    assert len(renders) == 1
+    assert [response.content for response in served] == [b"rendered once"] * 6
+
+
+def test_a_new_topic_shows_at_once_on_its_category_and_the_index_and_not_elsewhere(
+    client, django_assert_num_queries
+):
+    from tests.factories import CategoryFactory
+
+    busy, quiet = CategoryFactory(name="Busy"), CategoryFactory(name="Quiet")
+    make_topic(category=quiet, title="Nothing new here")
+    for url in ("/", busy.get_absolute_url(), quiet.get_absolute_url()):
+        client.get(url)
+    make_topic(category=busy, title="Fresh headline")
+    with django_assert_num_queries(0):  # still the cached page
+        assert client.get(quiet.get_absolute_url()).status_code == 200
+    assert "Fresh headline" in client.get(busy.get_absolute_url()).text
+    assert "Fresh headline" in client.get("/").text
+
+
+def test_a_moved_topic_leaves_the_cached_page_of_its_old_category_at_once(client):
+    from django.db import transaction
+
+    from folkmoot.discussions import lifecycle
+    from tests.factories import CategoryFactory
+
+    old, new = CategoryFactory(name="Old home"), CategoryFactory(name="New home")
+    topic = make_topic(category=old, title="A wandering topic")
+    assert "A wandering topic" in client.get(old.get_absolute_url()).text
+    client.get(new.get_absolute_url())
+    with transaction.atomic():
+        lifecycle.move_topic(topic, to=new)
+    assert "A wandering topic" not in client.get(old.get_absolute_url()).text
+    assert "A wandering topic" in client.get(new.get_absolute_url()).text

@@ -21,9 +21,12 @@ def test_an_authors_post_count_stays_current_on_their_older_posts(client, topic,
     assert "2 posts<" in client.get(url).text
 
 
-def test_share_links_name_the_host_the_reader_used(client, topic):
+def test_share_links_name_the_host_the_reader_used(client, db):
+    topic = make_topic(replies=1)
     url = f"/t/{topic.pk}-{topic.slug}/"
-    post = topic.posts.get(number=1)
+    post = topic.posts.get(number=2)
     assert f'value="http://testserver/p/{post.pk}/"' in client.get(url).text
     other = client.get(url, HTTP_HOST="localhost").text
     assert f'value="http://localhost/p/{post.pk}/"' in other
+    # The first post shares the topic.
+    assert f'value="http://localhost{topic.get_absolute_url()}"' in other

@@ -1,7 +1,7 @@
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from folkmoot.discussions import services
+from folkmoot.refusal import NotFound
 
 
 def test_editing_keeps_the_old_body_as_a_revision(db, topic, member):
@@ -19,14 +19,14 @@ def test_editing_keeps_the_old_body_as_a_revision(db, topic, member):
 
 
 def test_a_member_cannot_edit_someone_elses_post(db, topic, other_member):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.edit_post(post=topic.posts.get(number=1), editor=other_member, body="Mine now")
 
 
 def test_a_banned_member_cannot_edit_their_own_post(db, topic, member):
     member.is_active = False
     member.save()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.edit_post(post=topic.posts.get(number=1), editor=member, body="Changed")
 
 

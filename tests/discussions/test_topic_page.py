@@ -17,9 +17,12 @@ def test_topic_page_shows_posts_with_author_date_and_share_link(client, topic, m
     assert "The first post of the topic." in html
     assert member.username in html
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', html)
-    assert "Share this post" in html
+    # Each post's controls name their post, for a screen reader listing the page's buttons.
+    assert f'aria-label="Share post 1 by {member.display_name}"' in html
     assert "Link to post" in html
-    assert f'value="http://testserver/p/{first_post.pk}/"' in html
+    # The first post shares the topic; each reply its own permalink.
+    assert f'value="http://testserver{topic.get_absolute_url()}"' in html
+    assert f'value="http://testserver/p/{first_post.pk}/"' not in html
     assert "Join the conversation" in html
 
 

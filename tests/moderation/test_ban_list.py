@@ -42,4 +42,4 @@ def test_staff_edit_the_ban_list_in_the_admin(db, client, django_user_model):
     assert response.status_code == 302
     assert find_ban(email=None, ip_address="192.0.2.200").reason == "spam wave"
     assert client.get("/admin/moderation/moderationlog/").status_code == 200
-    assert client.get("/admin/accounts/guestpost/").status_code == 200
+    assert client.get("/admin/guests/guestpost/").status_code == 200

@@ -5,6 +5,3 @@ class AccountsConfig(AppConfig):
     name = "folkmoot.accounts"
     label = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import receivers  # noqa: F401  (connects allauth's signals)

@@ -1,15 +1,40 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils import timezone
 
 # Avatar background colours for members without a picture, picked by user id.
-AVATAR_COLOURS = ("#2f6f9f", "#9f2f5b", "#3f8f4f", "#8f6f1f", "#6f3f9f", "#1f7f7f", "#9f4f2f")
+# Avatar backgrounds are a fixed palette of CSS classes (site.css: .avatar-colour-0 …), not
+# style attributes, which the Content-Security-Policy forbids.
+AVATAR_PALETTE_SIZE = 7
+
+SIGNATURE_MAX = 300  # characters of the signature's text: a line or two under each post
+DISPLAY_NAME_MAX = 50
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", "Same as my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
 
 
 class User(AbstractUser):
     """A forum member. Custom from day one so profile fields never need a swap later."""
 
     post_count = models.PositiveIntegerField(default=0)
+    # A square picture, re-encoded on upload (people.services.set_avatar); the initial on a
+    # coloured disc without one.
+    avatar = models.FileField(upload_to="avatars/", blank=True, db_default="")
+    # The name shown on posts and the profile; the username (what @mentions and /u/ use)
+    # when blank.
+    chosen_name = models.CharField(max_length=DISPLAY_NAME_MAX, blank=True, db_default="")
+    # The text the member typed, and its HTML through the sanitizer (people.services).
+    signature = models.TextField(max_length=SIGNATURE_MAX, blank=True, db_default="")
+    signature_html = models.TextField(blank=True, db_default="")
+    # An IANA zone name ("Europe/Berlin"): dates are shown in it. Blank: the site's zone.
+    time_zone = models.CharField(max_length=64, blank=True, db_default="")
+    # Applied by the server before the first paint (base.html), on every device they sign in on.
+    theme = models.CharField(
+        max_length=6, choices=Theme.choices, default=Theme.SYSTEM, db_default=Theme.SYSTEM
+    )
 
     class Meta:
         db_table = "accounts_user"
@@ -19,41 +44,32 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.username
+        return self.chosen_name or self.username
 
     @property
     def initial(self) -> str:
-        return (self.username[:1] or "?").upper()
+        return (self.display_name[:1] or "?").upper()
 
     @property
-    def avatar_colour(self) -> str:
-        return AVATAR_COLOURS[(self.pk or 0) % len(AVATAR_COLOURS)]
+    def avatar_class(self) -> str:
+        return f"avatar-colour-{(self.pk or 0) % AVATAR_PALETTE_SIZE}"
 
 
-class GuestPostQuerySet(models.QuerySet):
-    def unclaimed(self):
-        return self.filter(claimed_at__isnull=True)
+class Ignore(models.Model):
+    """`member` ignores `ignored`: their posts collapse on `member`'s pages, and their mentions
+    and quotes do not notify `member`."""
 
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ignores")
+    ignored = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ignored_by")
+    created_at = models.DateTimeField(auto_now_add=True)
 
-class GuestPost(models.Model):
-    """Who wrote a guest's pending post, until an account with that email claims it."""
-
-    post = models.OneToOneField("discussions.Post", on_delete=models.CASCADE, related_name="guest")
-    email = models.EmailField(db_index=True)
-    display_name = models.CharField(max_length=60, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    # The secret in the "finish registering" link.
-    claim_token = models.CharField(max_length=64, unique=True)
-    # Scheme and host the guest posted on, so emails sent later link back to the same site.
-    origin = models.CharField(max_length=200, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claimed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = GuestPostQuerySet.as_manager()
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "ignored"], name="ignore_once"),
+            models.CheckConstraint(
+                condition=~models.Q(member=models.F("ignored")), name="ignore_not_oneself"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Guest post {self.post_id} by {self.email}"
+        return f"{self.member_id} ignores {self.ignored_id}"

@@ -1,8 +1,6 @@
 from allauth.account.models import EmailAddress
 
-from folkmoot.discussions.models import Post
-
-from .models import User
+from .models import Ignore, User
 
 
 def member_with_email(email: str) -> User | None:
@@ -17,17 +15,9 @@ def email_has_account(email: str) -> bool:
     return member_with_email(email) is not None
 
 
-def guest_posts_for_browser(post_ids) -> list[Post]:
-    """A guest's own pending posts (ids from the signed cookie), with their topics."""
-    if not post_ids:
-        return []
-    return list(
-        Post.objects.filter(
-            pk__in=post_ids,
-            status=Post.Status.PENDING,
-            author__isnull=True,
-            guest__claimed_at__isnull=True,
-        )
-        .select_related("topic", "guest")
-        .order_by("created_at", "pk")
-    )
+def ignored_ids(viewer) -> frozenset[int]:
+    """The members `viewer` ignores: 1 query for members, none for anyone else (whose pages may
+    be cached, and who ignore no one)."""
+    if not viewer.is_authenticated:
+        return frozenset()
+    return frozenset(Ignore.objects.filter(member=viewer).values_list("ignored_id", flat=True))

@@ -18,6 +18,7 @@ class ComposerConfig:
     emoji_max: int
     script_url: str
     style_url: str
+    mention_url: str  # the members lookup behind the @mention autocomplete (people app)
 
 
 def composer_config(request, *, place: str) -> ComposerConfig:
@@ -33,4 +34,5 @@ def composer_config(request, *, place: str) -> ComposerConfig:
         emoji_max=settings.FOLKMOOT["EMOJI_MAX"],
         script_url=static("folkmoot/composer/composer.js"),
         style_url=static("folkmoot/composer/composer.css"),
+        mention_url=reverse("member_lookup"),
     )

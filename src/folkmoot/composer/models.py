@@ -98,3 +98,34 @@ class LinkPreview(models.Model):
     @property
     def is_ok(self) -> bool:
         return self.status == self.Status.OK
+
+
+def remote_image_path(image: "RemoteImage", filename: str) -> str:
+    now = timezone.now()
+    return f"remote/{now:%Y/%m}/{filename}"
+
+
+class RemoteImage(models.Model):
+    """Our own copy of an image a post (or a link preview) shows from another site, fetched by
+    the worker and re-encoded like an upload. Readers' browsers only ever load this copy: until
+    it exists the post shows a plain link, so no reader fetches a third-party or private URL.
+    One row per URL; a failed fetch is kept too, and tried again after a day."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "Fetched"
+        FAILED = "failed", "Failed"
+
+    url_hash = models.CharField(max_length=64, unique=True)
+    url = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices)
+    file = models.FileField(upload_to=remote_image_path, max_length=255, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == self.Status.OK and bool(self.file)

@@ -1,14 +1,18 @@
 """Link previews: what a page says about itself, fetched for links that stand alone in a post.
 
 Fetching goes through the one SSRF-guarded fetcher, outside any transaction, in a background
-task (composer.tasks.fetch_link_previews) that then re-renders the post so its embeds become
-cards. Failed fetches are stored too and tried again only after a day.
+task (discussions.tasks.fetch_link_previews, on the worker's own fetch queue) that then has the
+post re-rendered by its lifecycle so its embeds become cards. The same task copies the
+post's off-site images and the cards' images (composer.remote_images), so readers never load
+them from elsewhere. Failed fetches are stored too and tried again only after a day.
 """
 
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -18,14 +22,27 @@ from django.utils import timezone
 
 from folkmoot.fetcher import fetch
 
+from . import mentions, remote_images
 from .models import LinkPreview
-from .rendering import RENDERER_VERSION, embed_urls, render_markdown
+from .rendering import (
+    embed_urls,
+    embed_urls_in,
+    is_remote_image,
+    mention_names_in,
+    parse,
+    remote_image_urls,
+    remote_image_urls_in,
+    render_tokens,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 512 * 1024
 # A post of fifty bare links must not keep a worker busy fetching for minutes.
 MAX_FETCHES_PER_POST = 10
+MAX_IMAGES_PER_POST = 10
+# Past this, the rest of a post's fetches wait for its next edit: the fetch queue moves on.
+POST_FETCH_BUDGET_SECONDS = 60
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 RETRY_FAILED_AFTER = timedelta(days=1)
 REFRESH_OK_AFTER = timedelta(days=30)
@@ -173,46 +190,79 @@ def fetch_preview(url: str) -> LinkPreview:
     return preview
 
 
+@dataclass(frozen=True)
+class Cooked:
+    """A body rendered, with what it links to, from one parse."""
+
+    html: str
+    embed_urls: tuple[str, ...]
+    image_urls: tuple[str, ...]
+    mentions: tuple[str, ...] = ()  # usernames of the members it mentions (links)
+
+
 def needs_previews(body: str) -> bool:
-    """Whether a post with this body has embeds whose previews are missing or due."""
-    urls = embed_urls(body)[:MAX_FETCHES_PER_POST]
-    if not urls:
+    """Whether a post with this body has embeds whose previews are missing or due, or
+    off-site images we have no copy of yet."""
+    tokens = parse(body)
+    return needs_fetching(embed_urls_in(tokens), remote_image_urls_in(tokens))
+
+
+def needs_fetching(embeds, images) -> bool:
+    """Whether any of these embed URLs lacks a fresh preview, or any of these images a copy."""
+    urls = list(embeds)[:MAX_FETCHES_PER_POST]
+    images = list(images)[:MAX_IMAGES_PER_POST]
+    if not urls and not images:
         return False
     known = previews_for(urls)
-    return any(_due(known.get(url)) for url in urls)
+    copies = remote_images.images_for(images)
+    return any(_due(known.get(url)) for url in urls) or any(
+        remote_images.is_due(copies.get(url)) for url in images
+    )
+
+
+def _card_images(previews: dict[str, LinkPreview]) -> list[str]:
+    return [p.image_url for p in previews.values() if p.is_ok and is_remote_image(p.image_url)]
+
+
+def cook_once(body: str) -> Cooked:
+    """A post body's cooked HTML with the previews and image copies fetched so far, and the
+    URLs it embeds and shows, from one parse of the Markdown."""
+    tokens = parse(body)
+    urls, images = embed_urls_in(tokens), remote_image_urls_in(tokens)
+    previews = previews_for(urls)
+    copies = remote_images.images_for(images + _card_images(previews))
+    members = mentions.members_named(mention_names_in(tokens))
+    return Cooked(
+        html=render_tokens(tokens, previews, copies, members),
+        embed_urls=tuple(urls),
+        image_urls=tuple(images),
+        mentions=tuple(members.values()),
+    )
 
 
 def cook(body: str) -> str:
-    """A post body's cooked HTML with the previews fetched so far."""
-    return render_markdown(body, previews_for(embed_urls(body)))
+    """A post body's cooked HTML with the previews and image copies fetched so far."""
+    return cook_once(body).html
 
 
-def refresh_post_previews(post_id: int) -> int:
-    """Fetch the due previews for a post's embeds, then re-render the post with them.
-    Returns how many of its embeds have a card."""
-    # discussions imports this module, so its names are imported here, when first needed.
-    from folkmoot.discussions import page_cache
-    from folkmoot.discussions.models import Post
-
-    post = Post.objects.filter(pk=post_id).only("body").first()
-    if post is None:
-        return 0
-    urls = embed_urls(post.body)[:MAX_FETCHES_PER_POST]
+def fetch_due(body: str) -> None:
+    """Fetch the due previews for a body's embeds and copies of its off-site images, within
+    the post's time budget. Outside any transaction: fetching is slow."""
+    budget_ends = time.monotonic() + POST_FETCH_BUDGET_SECONDS
+    urls = embed_urls(body)[:MAX_FETCHES_PER_POST]
     known = previews_for(urls)
     for url in urls:
-        if _due(known.get(url)):
+        if _due(known.get(url)) and time.monotonic() < budget_ends:
             known[url] = fetch_preview(url)
-    with transaction.atomic():
-        # The body may have been edited while we fetched: render what is there now.
-        post = Post.objects.select_for_update().filter(pk=post_id).first()
-        if post is None:
-            return 0
-        urls = embed_urls(post.body)
-        previews = previews_for(urls)
-        cooked = render_markdown(post.body, previews)
-        if cooked != post.cooked:
-            post.cooked = cooked
-            post.renderer_version = RENDERER_VERSION
-            post.save(update_fields=["cooked", "renderer_version"])
-            page_cache.content_changed()  # cached pages show the plain link until now
+    images = (remote_image_urls(body) + _card_images(known))[: MAX_IMAGES_PER_POST * 2]
+    copies = remote_images.images_for(images)
+    for url in dict.fromkeys(images):
+        if remote_images.is_due(copies.get(url)) and time.monotonic() < budget_ends:
+            remote_images.fetch_remote_image(url)
+
+
+def card_count(body: str) -> int:
+    """How many of a body's embeds have a preview card."""
+    urls = embed_urls(body)
+    previews = previews_for(urls)
     return sum(1 for url in urls if url in previews and previews[url].is_ok)

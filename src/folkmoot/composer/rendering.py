@@ -7,22 +7,30 @@ bug cannot smuggle markup through. Bump RENDERER_VERSION whenever the output cha
 
 A paragraph holding only a bare URL is an embed. Given a fetched preview for its URL, the
 embed is drawn as a card (site, title, description, image); otherwise it stays a plain link.
-The output is a pure function of (source, previews), so posts can be re-rendered any time.
+
+Readers' browsers never load an image from another site: an image whose source is off-site is
+drawn from our own copy (composer.RemoteImage, fetched by the worker after publishing, like
+previews) and, until that copy exists, as a plain link to it. A card's image likewise shows
+only from our copy. The sanitizer drops any off-site `src` that might still slip through.
+
+The output is a pure function of (source, previews, images), so posts can be re-rendered any
+time.
 """
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 if TYPE_CHECKING:
-    from .models import LinkPreview
+    from .models import LinkPreview, RemoteImage
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 3  # 3: @mentions of members are links to their profiles
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "s", "del", "code", "pre", "blockquote",
@@ -37,6 +45,7 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align"},
 }
 ALLOWED_CLASSES = {
+    "a": {"mention"},
     "p": {"embed"},
     "aside": {"embed-card"},
     "img": {"embed-image"},
@@ -64,11 +73,69 @@ def _embed_url(tokens: list[Token], index: int) -> str | None:
     return None
 
 
-def _mark_embeds(state: StateCore) -> None:
+# @name: not after a word character (so not an email address), a username's characters
+# (Django's: letters, digits and @.+-_), not ending in a dot (the end of a sentence).
+MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]*[\w+-])")
+
+
+def _text_children(tokens: list[Token]):
+    """Every plain text token of the inline content, outside links (code is its own type)."""
+    for token in tokens:
+        if token.type != "inline":
+            continue
+        in_link = 0
+        for index, child in enumerate(token.children or []):
+            if child.type == "link_open":
+                in_link += 1
+            elif child.type == "link_close":
+                in_link -= 1
+            elif child.type == "text" and not in_link:
+                yield token, index, child
+
+
+def mention_names_in(tokens: list[Token]) -> list[str]:
+    """The names @mentioned in the text (each once, in order, as written)."""
+    names = [
+        m[1] for _t, _i, child in _text_children(tokens) for m in MENTION.finditer(child.content)
+    ]
+    return list(dict.fromkeys(names))
+
+
+def _with_mentions(tokens: list[Token], members: Mapping[str, str]) -> list[Token]:
+    """@name of a member (`members` maps a lowercased name to the username) as a link to
+    their profile; any other @word stays text."""
+    if not members:
+        return tokens
+    for inline, _index, child in reversed(list(_text_children(tokens))):
+        pieces: list[Token] = []
+        last = 0
+        for match in MENTION.finditer(child.content):
+            username = members.get(match[1].lower())
+            if username is None:
+                continue
+            pieces.append(_text(child.content[last : match.start()]))
+            link = Token("link_open", "a", 1)
+            link.attrSet("href", f"/u/{quote(username)}/")
+            link.attrSet("class", "mention")
+            pieces += [link, _text(f"@{username}"), Token("link_close", "a", -1)]
+            last = match.end()
+        if pieces:
+            pieces.append(_text(child.content[last:]))
+            position = inline.children.index(child)
+            inline.children[position : position + 1] = pieces
+    return tokens
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _with_cards(tokens: list[Token], previews) -> list[Token]:
     """Mark each embed paragraph; where a preview was fetched for its URL, put a card token
-    in place of the paragraph."""
-    previews = state.env.get("previews") or {}
-    tokens = state.tokens
+    in place of the paragraph. Done on the parsed tokens, not inside the parser, so a body is
+    parsed once whatever is fetched for it."""
     out: list[Token] = []
     index = 0
     while index < len(tokens):
@@ -89,7 +156,43 @@ def _mark_embeds(state: StateCore) -> None:
         tokens[index].attrSet("class", "embed")
         out.append(tokens[index])
         index += 1
-    state.tokens = out
+    return out
+
+
+def is_local_src(src: str) -> bool:
+    """Whether an image source is on our own site (a path, no scheme, no host). Browsers
+    ignore tabs and newlines in URLs and read a backslash as a slash, so those count as
+    off-site too."""
+    if not src or any(ch.isspace() or ch == "\\" or ord(ch) < 0x20 for ch in src):
+        return False
+    parts = urlsplit(src)
+    return not parts.scheme and not parts.netloc and not src.startswith("//")
+
+
+def is_remote_image(src: str) -> bool:
+    """An http(s) image from another site, which the worker may copy."""
+    return not is_local_src(src) and urlsplit(src).scheme in ("http", "https")
+
+
+def _local_copy(env, url: str) -> "RemoteImage | None":
+    copy = (env.get("images") or {}).get(url)
+    return copy if copy is not None and copy.is_ok else None
+
+
+def _render_image(self, tokens: list[Token], index: int, options, env) -> str:
+    """An off-site image is drawn from our copy, or as a plain link until there is one."""
+    token = tokens[index]
+    src = str(token.attrGet("src") or "")
+    if is_local_src(src):
+        return self.image(tokens, index, options, env)
+    copy = _local_copy(env, src)
+    if copy is not None:
+        token.attrSet("src", copy.file.url)
+        token.attrSet("width", str(copy.width))
+        token.attrSet("height", str(copy.height))
+        return self.image(tokens, index, options, env)
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    return f'<a href="{escape(src)}">{escape(alt or src)}</a>'
 
 
 def _render_card(self, tokens: list[Token], index: int, options, env) -> str:
@@ -97,9 +200,12 @@ def _render_card(self, tokens: list[Token], index: int, options, env) -> str:
     url = tokens[index].meta["url"]
     preview = tokens[index].meta["preview"]
     parts = [f'<aside class="embed-card"><a href="{escape(url)}">']
-    image = preview.image_url or ""
-    if image.lower().startswith("https://"):
-        parts.append(f'<img class="embed-image" src="{escape(image)}" alt="">')
+    copy = _local_copy(env, preview.image_url or "")
+    if copy is not None:
+        parts.append(
+            f'<img class="embed-image" src="{escape(copy.file.url)}" alt=""'
+            f' width="{copy.width}" height="{copy.height}">'
+        )
     if preview.site_name:
         parts.append(f'<span class="embed-site">{escape(preview.site_name)}</span>')
     parts.append(f'<span class="embed-title">{escape(preview.title)}</span>')
@@ -112,8 +218,8 @@ def _render_card(self, tokens: list[Token], index: int, options, env) -> str:
 def _build_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     parser.enable(["table", "strikethrough", "linkify"])
-    parser.core.ruler.push("folkmoot_embeds", _mark_embeds)
     parser.add_render_rule("embed_card", _render_card)
+    parser.add_render_rule("image", _render_image)
     return parser
 
 
@@ -125,22 +231,72 @@ def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        # nh3 keeps lang and title on every element unless "*" says otherwise: the list is whole.
+        attributes={**ALLOWED_ATTRIBUTES, "*": set()},
         allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
+        attribute_filter=_only_local_image_sources,
     )
 
 
-def render_markdown(source: str, previews: Mapping[str, "LinkPreview"] | None = None) -> str:
-    """Cooked HTML for `source`; `previews` maps embed URLs to their fetched previews."""
-    return sanitize(_parser.render(source, {"previews": previews or {}}))
+def _only_local_image_sources(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src" and not is_local_src(value):
+        return None
+    return value
+
+
+def parse(source: str) -> list[Token]:
+    """The Markdown parsed, once: the costly step (hostile input can take seconds)."""
+    return _parser.parse(source, {})
+
+
+def render_tokens(
+    tokens: list[Token],
+    previews: Mapping[str, "LinkPreview"] | None = None,
+    images: Mapping[str, "RemoteImage"] | None = None,
+    members: Mapping[str, str] | None = None,
+) -> str:
+    """Cooked HTML for parsed tokens (used up: rendering changes them). `members` maps the
+    lowercased names the text mentions to the usernames of the members they are."""
+    env = {"previews": previews or {}, "images": images or {}}
+    tokens = _with_mentions(tokens, members or {})
+    html = _parser.renderer.render(_with_cards(tokens, previews or {}), _parser.options, env)
+    return sanitize(html)
+
+
+def render_markdown(
+    source: str,
+    previews: Mapping[str, "LinkPreview"] | None = None,
+    images: Mapping[str, "RemoteImage"] | None = None,
+) -> str:
+    """Cooked HTML for `source`; `previews` maps embed URLs to their fetched previews, and
+    `images` off-site image URLs to our copies of them."""
+    return render_tokens(parse(source), previews, images)
+
+
+def embed_urls_in(tokens: list[Token]) -> list[str]:
+    """The URLs that stand alone in their paragraphs (each once, in order): the links that
+    get a preview card."""
+    urls = [_embed_url(tokens, i) for i in range(len(tokens) - 2)]
+    return list(dict.fromkeys(url for url in urls if url))
 
 
 def embed_urls(source: str) -> list[str]:
-    """The URLs that stand alone in their paragraphs (each once, in order): the links that
-    get a preview card."""
-    tokens = _parser.parse(source, {})
-    urls = [_embed_url(tokens, i) for i in range(len(tokens) - 2)]
-    return list(dict.fromkeys(url for url in urls if url))
+    return embed_urls_in(parse(source))
+
+
+def remote_image_urls(source: str) -> list[str]:
+    return remote_image_urls_in(parse(source))
+
+
+def remote_image_urls_in(tokens: list[Token]) -> list[str]:
+    """The off-site http(s) images the source shows (each once, in order)."""
+    urls = []
+    for token in tokens:
+        for child in token.children or []:
+            src = str(child.attrGet("src") or "") if child.type == "image" else ""
+            if is_remote_image(src):
+                urls.append(src)
+    return list(dict.fromkeys(urls))

@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.db import transaction
 
-from . import page_cache, services
+from . import lifecycle, services
 from .models import Post, PostRevision, Topic
+
+READ_ONLY_TOPIC_FIELDS = (
+    "category", "slug", "author", "created_at", "is_deleted", "post_count", "next_number",
+    "last_post", "last_posted_at",
+)  # fmt: skip
 
 
 @admin.register(Topic)
@@ -10,15 +16,24 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ("category", "is_pinned", "is_locked", "is_deleted")
     search_fields = ("title",)
     raw_id_fields = ("author", "last_post")
-    # Moving a topic changes two categories' counters: that needs a service, not a form field.
-    readonly_fields = ("category", "post_count", "next_number", "last_post", "last_posted_at")
+    # Only what a transition of the lifecycle changes is editable here: a title, a pin, a lock.
+    # Moving (two categories' counters) and hiding go through the site's moderation.
+    fields = ("title", "is_pinned", "is_locked", *READ_ONLY_TOPIC_FIELDS)
+    readonly_fields = READ_ONLY_TOPIC_FIELDS
 
     def has_add_permission(self, request):
         return False  # topics start on the site, where the first post is written with them
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # counters: hide its first post instead
+
+    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        page_cache.content_changed()  # a title, pin or lock shows on cached pages
+        # Not obj.save(): the lifecycle makes each change and its consequences (cached pages).
+        data = form.cleaned_data
+        lifecycle.rename_topic(obj, title=data["title"])
+        lifecycle.pin_topic(obj, pinned=data["is_pinned"])
+        lifecycle.lock_topic(obj, locked=data["is_locked"])
 
 
 class PostRevisionInline(admin.TabularInline):
@@ -42,6 +57,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # posts are written on the site, where they are numbered and counted
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # counters and numbers: hide it on the site instead
 
     def save_model(self, request, obj, form, change):
         # An edit from the admin is an edit like any other: re-rendered, with a revision kept.

@@ -1,17 +1,21 @@
 """Reads shaped for pages. Each costs a fixed number of queries, whatever the page length."""
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from folkmoot.forums.models import Category
 from folkmoot.moderation import policy as moderation_policy
 
 from . import policy
-from .models import Post, Topic
+from .models import REACTION_EMOJI, Post, Reaction, Recommendation, Topic
 
 
 @dataclass(frozen=True)
@@ -36,17 +40,53 @@ class PageWindow:
         return self.number + 1
 
     @property
-    def numbers(self) -> range:
-        return range(1, self.page_count + 1)
+    def links(self) -> list[int | None]:
+        """The page numbers the pager shows: the first, the last, the current page and two
+        either side; None where pages are left out. At most nine, however long the list."""
+        shown = {
+            1,
+            self.page_count,
+            *range(self.number - WINDOW_RADIUS, self.number + WINDOW_RADIUS + 1),
+        }
+        numbers = sorted(n for n in shown if 1 <= n <= self.page_count)
+        links: list[int | None] = []
+        for n in numbers:
+            if links and n - links[-1] == 2:
+                links.append(n - 1)  # a gap of one page: show it rather than "…"
+            elif links and n - links[-1] > 2:
+                links.append(None)
+            links.append(n)
+        return links
+
+
+# How many page links the pager shows either side of the current page.
+WINDOW_RADIUS = 2
+
+
+# ASCII digits only: str.isdigit() and int() also take "²" and "٣", and int() refuses more
+# than 4,300 digits. No page number needs more than 9.
+PAGE_NUMBER = re.compile(r"[0-9]+")
+PAGE_NUMBER_MAX_DIGITS = 9
+
+
+def canonical_page_number(text: str) -> int | None:
+    """The page `text` names if it is that page's one spelling (digits, no leading zero, at
+    most PAGE_NUMBER_MAX_DIGITS), else None. page_window accepts more ("02"); the page cache
+    keys only this spelling."""
+    if PAGE_NUMBER.fullmatch(text) and text[0] != "0" and len(text) <= PAGE_NUMBER_MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def page_window(*, requested: str | None, item_count: int, per_page: int) -> PageWindow:
-    """Parse ?page=N. Not a number is a 404; past the end is the last page."""
+    """Parse ?page=N. Not a number (or 0) is a 404; past the end is the last page."""
     page_count = max(1, -(-item_count // per_page))
     if requested in (None, ""):
         return PageWindow(1, page_count)
-    if not requested.isdigit() or int(requested) < 1:
+    if not PAGE_NUMBER.fullmatch(requested) or not requested.strip("0"):
         raise Http404("No such page.")
+    if len(requested.lstrip("0")) > PAGE_NUMBER_MAX_DIGITS:
+        return PageWindow(page_count, page_count)
     return PageWindow(min(int(requested), page_count), page_count)
 
 
@@ -67,37 +107,68 @@ class CategoryPage:
     window: PageWindow
 
 
+# The category list's order; topic_listing_idx matches it column for column.
+CATEGORY_ORDER = ("-is_pinned", "-last_posted_at", "-pk")
+
+
 def category_page(*, category_id: int, page: str | None) -> CategoryPage:
     per_page = settings.FOLKMOOT["TOPICS_PER_PAGE"]
     # 1 query: the category (its topic count is denormalized, so no COUNT).
     category = get_object_or_404(Category, pk=category_id)
     window = page_window(requested=page, item_count=category.topic_count, per_page=per_page)
-    # 1 query: a page of topics with author and last poster.
-    topics = list(
+    # The page's topic ids come from the topic_listing_idx index alone (its order is the list's,
+    # and it holds the columns the filter reads), so page 200 skips index entries, not sorted
+    # rows; then the rows for those ids.
+    page_ids = (
         Topic.objects.visible()
         .filter(category=category)
+        .order_by(*CATEGORY_ORDER)
+        .values("pk")[_offset(window, per_page)]
+    )
+    # 1 query: a page of topics with author and last poster.
+    topics = list(
+        Topic.objects.filter(pk__in=page_ids)
         .select_related("author", "last_post__author")
-        .order_by("-is_pinned", "-last_posted_at", "-pk")[_offset(window, per_page)]
+        # The list names the last poster; the post's text would be read from its row's
+        # overflow pages for nothing.
+        .defer("last_post__body", "last_post__cooked", "author__password")
+        .order_by(*CATEGORY_ORDER)
     )
     return CategoryPage(category=category, topics=topics, window=window)
 
 
 def get_topic(*, topic_id: int, viewer) -> Topic:
-    # 1 query: the topic with its category.
-    topic = get_object_or_404(Topic.objects.select_related("category"), pk=topic_id)
+    # 1 query: the topic with its category and starter (named in the topic's header).
+    topic = get_object_or_404(
+        Topic.objects.select_related("category", "author").defer("author__password"),
+        pk=topic_id,
+    )
     if not policy.can_view_topic(viewer, topic):
         raise Http404("No such topic.")
     return topic
 
 
-def reading_posts(topic: Topic) -> QuerySet[Post]:
+MERGE_HOPS = 20  # a topic merged into one merged later, and so on: far more than ever happens
+
+
+def merged_destination(*, topic_id: int, viewer) -> Topic | None:
+    """Where a merged topic's posts went (following later merges), if this viewer may read
+    it there; None for a topic that was not merged. 1 query a hop."""
+    next_id = Topic.objects.filter(pk=topic_id).values_list("merged_into", flat=True).first()
+    destination = None
+    for _ in range(MERGE_HOPS):
+        if next_id is None:
+            break
+        destination = Topic.objects.select_related("category").filter(pk=next_id).first()
+        next_id = destination.merged_into_id if destination else None
+    if destination is None or not policy.can_view_topic(viewer, destination):
+        return None
+    return destination
+
+
+def reading_posts(posts: QuerySet[Post]) -> QuerySet[Post]:
     # Readers see the cooked HTML; the Markdown source can be as long again, so leave it.
-    return (
-        topic.posts.published()
-        .select_related("author")
-        .defer("body", "author__password")
-        .order_by("number")
-    )
+    return posts.select_related("author").defer("body", "author__password").order_by("number")
 
 
 @dataclass(frozen=True)
@@ -105,28 +176,210 @@ class TopicPage:
     topic: Topic
     posts: list[Post]
     window: PageWindow
+    # Newest first; empty (and not asked for) when the topic has none.
+    recommendations: list[Recommendation] = ()
+    # Post #1 when published: on page 1, the first of `posts`; on later pages, beside them.
+    opening_post: Post | None = None
+
+    @property
+    def recommended_post_ids(self) -> frozenset[int]:
+        return frozenset(r.post_id for r in self.recommendations)
 
 
-def topic_page(*, topic: Topic, page: str | None) -> TopicPage:
+def _numbered(topic: Topic, *, include_hidden: bool) -> QuerySet[Post]:
+    """The posts a topic page lists: published ones, or for moderators every post that took a
+    number (hidden and deleted ones in their place)."""
+    if include_hidden:
+        return topic.posts.filter(number__isnull=False)
+    return topic.posts.published()
+
+
+def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) -> TopicPage:
     per_page = settings.FOLKMOOT["POSTS_PER_PAGE"]
-    window = page_window(requested=page, item_count=topic.post_count, per_page=per_page)
+    # Every number given so far is a published or a hidden post: no COUNT for moderators either.
+    count = topic.next_number - 1 if include_hidden else topic.post_count
+    window = page_window(requested=page, item_count=count, per_page=per_page)
+    # The page's post ids come from post_reading_idx alone (topic, status, number, and the id),
+    # so a deep page skips index entries instead of sorting the topic's posts with their HTML;
+    # then the 25 rows by id. Seeking by number would skip even that walk, but numbers have
+    # holes where posts were deleted or wait for approval.
+    numbered = _numbered(topic, include_hidden=include_hidden)
+    page_ids = numbered.order_by("number").values("pk")[_offset(window, per_page)]
     # 1 query: a page of published posts with their authors.
-    posts = list(reading_posts(topic)[_offset(window, per_page)])
-    return TopicPage(topic=topic, posts=posts, window=window)
+    posts = list(reading_posts(Post.objects.filter(pk__in=page_ids)))
+    if window.number > 1:
+        # 1 query more on a later page: its sharing tags and JSON-LD name the topic's opening
+        # post (discussions.sharing). Asked for apart: OR-ed into the page's query, it made
+        # PostgreSQL scan the whole post table.
+        opening_post = reading_posts(
+            Post.objects.filter(topic=topic, number=1, status=Post.Status.PUBLISHED)
+        ).first()
+    else:
+        opening_post = posts[0] if posts and posts[0].number == 1 else None
+    if opening_post is not None and opening_post.status != Post.Status.PUBLISHED:
+        opening_post = None  # a moderator's page 1 of a hidden topic
+    return TopicPage(
+        topic=topic,
+        posts=posts,
+        window=window,
+        recommendations=recommendations(topic),
+        opening_post=opening_post,
+    )
 
 
-def page_of_post(post: Post) -> int:
-    """The topic page that shows this post: 1 COUNT over the posts published before it."""
+def recommendations(topic: Topic) -> list[Recommendation]:
+    """The topic's recommended published posts, newest first, with their authors and the
+    moderators who recommended them: 1 query, only when the topic has recommendations."""
+    if not topic.recommendation_count:
+        return []
+    return list(
+        Recommendation.objects.filter(topic=topic, post__status=Post.Status.PUBLISHED)
+        .select_related("post__author", "moderator")
+        .defer("post__body", "post__author__password", "moderator__password")
+        .order_by("-created_at", "-pk")
+    )
+
+
+# --- quotes -----------------------------------------------------------------------------------
+
+
+def quote_markdown(*, author_name: str, post_url: str, text: str) -> str:
+    """A block quote citing its author and linking to the post (the page's script builds the
+    same from a selection: post-actions.js)."""
+    lines = text.strip().splitlines() or [""]
+    quoted = "\n".join(f"> {line}".rstrip() for line in lines)
+    return f"> **[{author_name}]({post_url}) wrote:**\n>\n{quoted}\n\n"
+
+
+def quote_of(*, post_id: str, viewer) -> str:
+    """The Markdown quoting a post this viewer may see, or "" (1 query, when asked)."""
+    if not (post_id.isascii() and post_id.isdigit() and len(post_id) < 12):
+        return ""
+    post = Post.objects.select_related("topic", "author").filter(pk=int(post_id)).first()
+    if post is None or not policy.can_view_post(viewer, post):
+        return ""
+    name = post.author.display_name if post.author else "Guest"
+    return quote_markdown(author_name=name, post_url=post.get_absolute_url(), text=post.body)
+
+
+# --- reactions --------------------------------------------------------------------------------
+
+
+def reaction_of(*, post: Post, member) -> str | None:
+    return Reaction.objects.filter(post=post, member=member).values_list("kind", flat=True).first()
+
+
+def own_reactions(*, member, posts: list[Post]) -> dict[int, str]:
+    """{post id: kind} of this member's reactions to these posts: 1 query, for members only
+    (a page anyone else sees is the same for all of them, and may be cached)."""
+    if not member.is_authenticated or not posts:
+        return {}
+    return dict(
+        Reaction.objects.filter(member=member, post__in=[post.pk for post in posts]).values_list(
+            "post_id", "kind"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ReactionCount:
+    kind: str
+    label: str
+    emoji: str
+    count: int
+
+
+def reaction_counts(post: Post) -> list[ReactionCount]:
+    """Every kind, in the row's order, with the post's count of it (from the post's row)."""
+    counts = post.reaction_counts or {}
+    return [
+        ReactionCount(kind=kind.value, label=kind.label, emoji=emoji, count=counts.get(kind, 0))
+        for kind, emoji in REACTION_EMOJI.items()
+    ]
+
+
+REACTIONS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ReactionsPage:
+    post: Post
+    kind: str | None
+    reactions: list[Reaction]
+    window: PageWindow
+
+
+def reactions_page(*, post_id: int, viewer, kind: str | None, page: str | None) -> ReactionsPage:
+    """Who reacted to a post (of one kind, or all), newest first, a page at a time."""
+    # 1 query: the post with its topic and category.
+    post = get_object_or_404(
+        Post.objects.select_related("topic__category").defer("body"), pk=post_id
+    )
+    if not policy.can_view_post(viewer, post):
+        raise Http404("No such post.")
+    if kind not in Reaction.Kind.values:
+        kind = None
+    counts = post.reaction_counts or {}
+    total = counts.get(kind, 0) if kind else sum(counts.values())
+    window = page_window(requested=page, item_count=total, per_page=REACTIONS_PER_PAGE)
+    reactions = post.reactions.all()
+    if kind:
+        reactions = reactions.filter(kind=kind)
+    # 1 query: a page of reactions with the members who gave them.
+    rows = list(
+        reactions.select_related("member")
+        .defer("member__password")
+        .order_by("-created_at", "-pk")[_offset(window, REACTIONS_PER_PAGE)]
+    )
+    return ReactionsPage(post=post, kind=kind, reactions=rows, window=window)
+
+
+def page_of_post(post: Post, *, include_hidden: bool = False) -> int:
+    """The topic page that shows this post: 1 COUNT over the posts listed before it."""
     per_page = settings.FOLKMOOT["POSTS_PER_PAGE"]
-    before = post.topic.posts.published().filter(number__lt=post.number).count()
+    listed = _numbered(post.topic, include_hidden=include_hidden)
+    before = listed.filter(number__lt=post.number).count()
     return before // per_page + 1
 
 
 def permalink_target(*, post_id: int, viewer) -> tuple[Post, int]:
+    """The post and its page. Moderators land on hidden posts too, where their pages show
+    them; for everyone else a post that is not published does not exist."""
     post = get_object_or_404(Post.objects.select_related("topic"), pk=post_id)
-    if post.status != Post.Status.PUBLISHED or not policy.can_view_topic(viewer, post.topic):
+    if not policy.can_view_topic(viewer, post.topic):
         raise Http404("No such post.")
-    return post, page_of_post(post)
+    moderator = policy.can_moderate_topic(viewer, post.topic)
+    listed = post.status == Post.Status.PUBLISHED or (moderator and post.number is not None)
+    if not listed:
+        raise Http404("No such post.")
+    return post, page_of_post(post, include_hidden=moderator)
+
+
+def move_targets(*, viewer, topic: Topic) -> list[Category]:
+    """The categories a moderator may move this topic to: those they moderate, but its own.
+    1 query."""
+    categories = Category.objects.exclude(pk=topic.category_id).only("pk", "name")
+    if not viewer.is_staff:
+        categories = categories.filter(pk__in=policy.moderated_category_ids(viewer))
+    return list(categories.order_by("position", "name"))
+
+
+def recent_duplicate(*, topic: Topic, body: str, author=None, guest_email: str = "") -> Post | None:
+    """The same text in the same topic from the same sender (a member, or a guest's address)
+    a moment ago, published or waiting: a double submit, answered with the first post. The
+    caller holds the topic's lock, so a second submit waits for the first to finish."""
+    since = timezone.now() - timedelta(seconds=settings.FOLKMOOT["DUPLICATE_WINDOW_SECONDS"])
+    posts = Post.objects.filter(
+        topic=topic,
+        body=body,
+        status__in=[Post.Status.PUBLISHED, Post.Status.PENDING],
+        created_at__gte=since,
+    )
+    if author is not None:
+        posts = posts.filter(author=author)
+    else:
+        posts = posts.filter(author__isnull=True, guest__email__iexact=guest_email)
+    return posts.first()
 
 
 def pending_posts_for_browser(*, topic: Topic, post_ids, viewer) -> list[Post]:
@@ -150,3 +403,83 @@ def pending_posts_for_browser(*, topic: Topic, post_ids, viewer) -> list[Post]:
         .select_related("author", "guest", "moderation_entry")
         .order_by("created_at", "pk")
     )
+
+
+# --- Feeds and sitemaps: public content only, whoever asks ------------------------------------
+FEED_ITEMS = 30
+
+
+def feed_topics(*, category: Category | None = None) -> list[Topic]:
+    """The newest public topics, each with its first published post's HTML as `first_html`.
+
+    1 query: topics with their author, and the first post's cooked HTML as a subquery."""
+    first_html = (
+        Post.objects.published().filter(topic=OuterRef("pk")).order_by("number").values("cooked")
+    )
+    topics = Topic.objects.visible().select_related("author").defer("author__password")
+    if category is not None:
+        topics = topics.filter(category=category)
+    return list(
+        topics.annotate(first_html=Subquery(first_html[:1])).order_by("-created_at", "-pk")[
+            :FEED_ITEMS
+        ]
+    )
+
+
+def feed_posts(topic: Topic) -> list[Post]:
+    """The newest published posts of a public topic. 1 query: posts with their authors."""
+    return list(
+        topic.posts.published()
+        .select_related("author")
+        .defer("body", "author__password")
+        .order_by("-number")[:FEED_ITEMS]
+    )
+
+
+def public_topic(*, topic_id: int) -> Topic:
+    """A topic anyone may read, or 404. 1 query: the topic with its category."""
+    topic = get_object_or_404(Topic.objects.select_related("category"), pk=topic_id)
+    if not policy.can_view_topic(AnonymousUser(), topic):
+        raise Http404("No such topic.")
+    return topic
+
+
+def sitemap_topics() -> QuerySet[Topic]:
+    """Every public topic, oldest first, for the sitemap (paged there)."""
+    return Topic.objects.visible().only("pk", "slug", "last_posted_at").order_by("pk")
+
+
+NEW_POSTS_MAX = 100
+
+
+def new_post_ids(*, topic: Topic, after: int) -> list[int]:
+    """The ids of the topic's published posts numbered after `after`, in order (at most
+    NEW_POSTS_MAX). 1 query over post_reading_idx."""
+    return list(
+        topic.posts.published()
+        .filter(number__gt=after)
+        .order_by("number")
+        .values_list("pk", flat=True)[:NEW_POSTS_MAX]
+    )
+
+
+# --- sharing ----------------------------------------------------------------------------------
+
+
+def shared_post(*, viewer, post_id: int | None = None, topic_id: int | None = None,
+                number: int = 1) -> Post:  # fmt: skip
+    """A post shown on another site (an oEmbed card, a permalink's link preview): by id, or by
+    its number in a topic. Only a published post anyone may see that this viewer may see too;
+    otherwise 404. 1 query: the post with its topic, category and author."""
+    posts = Post.objects.select_related("topic__category", "author").defer(
+        "body", "author__password"
+    )
+    if post_id is not None:
+        post = posts.filter(pk=post_id).first()
+    else:
+        post = posts.filter(topic_id=topic_id, number=number).first()
+    if post is None or not policy.can_view_post(viewer, post):
+        raise Http404("No such post.")
+    if not policy.can_view_post(AnonymousUser(), post):
+        raise Http404("No such post.")  # another site's readers are anonymous
+    return post

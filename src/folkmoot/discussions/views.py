@@ -1,52 +1,93 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from folkmoot.accounts import pending_cookie
-from folkmoot.accounts import services as accounts_services
+from folkmoot import client_address
 from folkmoot.composer.context import composer_config
+from folkmoot.faults.refusals import refusal_response
+from folkmoot.faults.views import wants_json
 from folkmoot.forums.models import Category
-from folkmoot.moderation.limits import LimitExceeded
+from folkmoot.live.address import stream_url
+from folkmoot.notifications import queries as notification_queries
+from folkmoot.refusal import Refusal
 
-from . import page_cache, policy, queries, services
+from . import page_cache, pending_cookie, policy, queries, services, sharing
 from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
-from .post_html import render_post_frames
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+from .pages import LAST_PAGE, pending_post_url
+from .post_html import post_rows
 
 
 @require_safe
 def index(request):
-    return render(request, "discussions/index.html", {"categories": queries.index_page()})
+    def render_page():
+        categories = queries.index_page()
+        context = {
+            "categories": categories,
+            # Members only (their pages are never cached): nothing for anonymous readers.
+            "unread_ids": notification_queries.unread_latest_category_ids(request.user, categories),
+        }
+        response = render(request, "discussions/index.html", context)
+        return page_cache.mark_canonical(response, page_number=1)
+
+    return page_cache.cached_or_rendered(request, render_page, scope=page_cache.INDEX_SCOPE)
 
 
 @require_safe
 def category(request, category_id: int, slug: str = ""):
-    listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
-    if slug != listing.category.slug:
-        return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
-    return render(request, "discussions/category.html", {"listing": listing})
+    def render_page():
+        listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
+        if slug != listing.category.slug:
+            return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
+        context = {
+            "listing": listing,
+            "unread_ids": notification_queries.unread_topic_ids(request.user, listing.topics),
+            "can_start_topic": policy.can_start_topic(request.user, listing.category)
+            or policy.can_guest_start_topic(request.user, listing.category),
+        }
+        response = render(request, "discussions/category.html", context)
+        return page_cache.mark_canonical(response, page_number=listing.window.number)
+
+    scope = page_cache.category_scope(category_id)
+    return page_cache.cached_or_rendered(request, render_page, scope=scope)
 
 
-def _render_topic(request, topic, *, page=None, reply_form=None, status=200, refusal=None):
-    listing = queries.topic_page(topic=topic, page=page)
+def render_topic(request, topic, *, page=None, reply_form=None, status=200, refusal=None):
+    # Moderators see hidden posts in their places; their pages are never cached (signed in).
+    is_moderator = policy.can_moderate_topic(request.user, topic)
+    listing = queries.topic_page(topic=topic, page=page, include_hidden=is_moderator)
     can_reply = policy.can_reply(request.user, topic)
     can_guest_reply = policy.can_guest_reply(request.user, topic)
     pending = pending_cookie.read(request)
+    if reply_form is None and (can_reply or can_guest_reply) and request.GET.get("quote"):
+        # "Quote" without JavaScript: the reply box opens with the quoted post in it.
+        quote = queries.quote_of(post_id=request.GET["quote"], viewer=request.user)
+        reply_form = (GuestReplyForm if can_guest_reply else PostForm)(initial={"body": quote})
+    # Members only (their pages are never cached): where their unread posts start.
+    read_state = notification_queries.read_state(request.user, [topic.pk])
     context = {
+        "unread_from": read_state.unread_from(topic.pk, listing.posts),
+        "poll_seconds": settings.FOLKMOOT["NEW_REPLIES_POLL_SECONDS"],
+        "live_url": stream_url(request, f"/live/t/{topic.pk}/"),
         "listing": listing,
-        "post_frames": render_post_frames(request, listing.posts, topic=topic),
+        "post_rows": post_rows(request, listing, topic=topic),
         "topic": topic,
-        "reply_form": reply_form or (GuestReplyForm() if can_guest_reply else PostForm()),
+        "reply_form": reply_form
+        or (
+            GuestReplyForm()
+            if can_guest_reply
+            else PostForm(
+                initial={"follow": notification_queries.follows_when_posting(request.user)}
+            )
+        ),
+        "follow_state": notification_queries.topic_follow_state(request.user, topic),
         "can_reply": can_reply,
         "can_guest_reply": can_guest_reply,
         "composer": (
@@ -54,59 +95,129 @@ def _render_topic(request, topic, *, page=None, reply_form=None, status=200, ref
             if can_reply or can_guest_reply
             else None
         ),
-        "is_moderator": policy.is_moderator(request.user),
+        "is_moderator": is_moderator,
+        "move_targets": (
+            queries.move_targets(viewer=request.user, topic=topic) if is_moderator else ()
+        ),
         "refusal": refusal,
         "pending_posts": queries.pending_posts_for_browser(
             topic=topic, post_ids=pending.post_ids, viewer=request.user
         ),
         "pending_cookie_tampered": pending.tampered,
+        "sharing": sharing.for_topic_page(
+            request,
+            topic=topic,
+            opening_post=listing.opening_post,
+            posts=listing.posts,
+            page_number=listing.window.number,
+        ),
     }
     response = render(request, "discussions/topic.html", context, status=status)
     pending_cookie.forget_if_tampered(pending, response)
-    return response
+    return page_cache.mark_canonical(response, page_number=listing.window.number)
 
 
 @require_safe
 def topic(request, topic_id: int, slug: str = ""):
     def render_page():
-        topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
+        try:
+            topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
+        except Http404:
+            topic = None
+        if topic is None or topic.merged_into_id:
+            # A merged topic's address leads to the topic its posts went to.
+            destination = queries.merged_destination(topic_id=topic_id, viewer=request.user)
+            if destination is None:
+                raise Http404("No such topic.")
+            return HttpResponsePermanentRedirect(destination.get_absolute_url())
         if slug != topic.slug:
             url = topic.get_absolute_url()
             if request.GET.get("page"):
-                url += f"?page={request.GET['page']}"
+                url += "?" + urlencode({"page": request.GET["page"]})
             return HttpResponsePermanentRedirect(url)
-        return _render_topic(request, topic, page=request.GET.get("page"))
+        return render_topic(request, topic, page=request.GET.get("page"))
 
-    return page_cache.cached_or_rendered(request, render_page)
+    return page_cache.cached_or_rendered(
+        request, render_page, scope=page_cache.topic_scope(topic_id)
+    )
 
 
+@require_safe
+def new_posts(request, topic_id: int):
+    """What an open topic page polls: how many replies were published after post `?after=N`,
+    and the first one's id (the page fetches its permalink's page to show them in place).
+    2 queries: the topic, the ids. Reads only; anyone who may see the topic may ask."""
+    after = request.GET.get("after", "0")
+    if not after.isascii() or not after.isdigit() or len(after) > 9:
+        return HttpResponse("?after=N, N a post number.", status=400)
+    topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
+    ids = queries.new_post_ids(topic=topic, after=int(after))
+    response = JsonResponse({"count": len(ids), "first": ids[0] if ids else None})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def topic_form_renderer(request, topic, form):
+    """The topic's last page, where the reply box is, with the user's text kept in it."""
+
+    def render_form(*, status: int, refusal: str | None = None):
+        return render_topic(
+            request, topic, page=LAST_PAGE, reply_form=form, status=status, refusal=refusal
+        )
+
+    return render_form
+
+
+def new_topic_form_renderer(request, category, form):
+    """The "Start new topic" page with the user's title and text kept in it."""
+
+    def render_form(*, status: int = 200, refusal: str | None = None):
+        context = {
+            "category": category,
+            "form": form,
+            "composer": composer_config(request, place=f"category-{category.pk}"),
+            "can_guest_start_topic": policy.can_guest_start_topic(request.user, category),
+        }
+        return render(request, "discussions/new_topic.html", context, status=status)
+
+    return render_form
+
+
+@login_required
 @require_POST
 def reply(request, topic_id: int, slug: str = ""):
-    topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
-    if not request.user.is_authenticated:
-        return guest_reply(request, topic)
+    """A member's reply (guests.views.reply sends members here, and takes guests' itself)."""
     form = PostForm(request.POST)
     form.is_valid()
+    destination = queries.merged_destination(topic_id=topic_id, viewer=request.user)
+    if destination is not None:
+        # The topic was merged while they wrote: the topic it joined, their text in its box.
+        return topic_form_renderer(request, destination, form)(
+            status=409,
+            refusal="A moderator merged the topic into this one while you wrote. "
+            "Your reply is below: post it here.",
+        )
+    topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
     try:
         post = services.reply(
             topic=topic,
             author=request.user,
             body=form.cleaned_data.get("body", ""),
-            ip_address=client_ip(request),
+            ip_address=client_address.of_request(request),
+            follow=form.cleaned_data.get("follow", False),
         )
-    except PermissionDenied:
-        raise Http404("You cannot reply to this topic.") from None
     except ValidationError as error:
         form.add_error("body", error)
-        # Show the last page, where the reply box is, with the text kept.
-        return _render_topic(request, topic, page="999999", reply_form=form, status=400)
-    except LimitExceeded as error:
-        return _too_many(request, topic, form, error)
+        return topic_form_renderer(request, topic, form)(status=400)
+    except Refusal as refusal:
+        return refusal_response(
+            request, refusal, form=form, render_form=topic_form_renderer(request, topic, form)
+        )
     if post.status == Post.Status.PENDING:
         messages.info(
             request, "Your post is awaiting approval by a moderator.", extra_tags="draft-posted"
         )
-        response = redirect(f"{topic.get_absolute_url()}?page=999999#post-pending-{post.pk}")
+        response = redirect(pending_post_url(post))
         pending_cookie.remember(request, response, post.pk)
         return response
     # The tag tells the page's editor to forget the browser's copy of the draft.
@@ -114,71 +225,16 @@ def reply(request, topic_id: int, slug: str = ""):
     return redirect(post.get_absolute_url())
 
 
-def _too_many(request, topic, form, error: LimitExceeded):
-    """A rate limit was hit: 429, the reason above the form, the text kept in it."""
-    response = _render_topic(
-        request, topic, page="999999", reply_form=form, status=429, refusal=error.message
-    )
-    if error.retry_after:
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
-# Which guest form field each refusal belongs to; the rest show above the form.
-GUEST_ERROR_FIELDS = {"too_many_links": "body"}
-
-
-def guest_reply(request, topic):
-    """A visitor's reply: saved as pending, then on to sign-up (or sign-in) to publish it."""
-    form = GuestReplyForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        result = accounts_services.guest_reply(
-            topic=topic,
-            body=data.get("body", ""),
-            email=data.get("email", ""),
-            display_name=data.get("display_name", ""),
-            antibot_payload=data.get("altcha", ""),
-            honeypot=data.get("website", ""),
-            ip_address=client_ip(request),
-            origin=f"{request.scheme}://{request.get_host()}",
-        )
-    except PermissionDenied as error:
-        # No guest form is shown here; whoever posted anyway is sent to sign in.
-        messages.error(request, str(error))
-        return redirect(f"{reverse('account_login')}?next={topic.get_absolute_url()}")
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field, errors)
-        else:
-            form.add_error(GUEST_ERROR_FIELDS.get(error.code), error)
-        return _render_topic(request, topic, page="999999", reply_form=form, status=400)
-    except LimitExceeded as error:
-        return _too_many(request, topic, form, error)
-    params = urlencode(
-        {"email": result.guest.email, "next": reverse("guest_posted", args=[result.post.pk])}
-    )
-    if result.has_account:
-        messages.info(
-            request,
-            f"{result.guest.email} belongs to a member. Sign in to publish your post "
-            "with your account.",
-        )
-        response = redirect(f"{reverse('account_login')}?{params}")
-    else:
-        response = redirect(f"{reverse('account_signup')}?{params}")
-    pending_cookie.remember(request, response, result.post.pk)
-    return response
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_topic(request, category_id: int, slug: str = ""):
+    """A member's new topic (guests.views.new_topic sends members here, and takes guests')."""
     category = get_object_or_404(Category, pk=category_id)
-    form = TopicForm(request.POST or None)
-    limited = False
+    form = TopicForm(
+        request.POST or None,
+        initial={"follow": notification_queries.follows_when_posting(request.user)},
+    )
+    render_form = new_topic_form_renderer(request, category, form)
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.start_topic(
@@ -186,26 +242,20 @@ def new_topic(request, category_id: int, slug: str = ""):
                 author=request.user,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                ip_address=client_ip(request),
+                ip_address=client_address.of_request(request),
+                follow=form.cleaned_data["follow"],
             )
-        except PermissionDenied:
-            raise Http404("You cannot start topics here.") from None
         except ValidationError as error:
             form.add_error(None, error)
-        except LimitExceeded as error:
-            form.add_error(None, error.message)
-            limited = True
+        except Refusal as refusal:
+            return refusal_response(
+                request, refusal, form=form, render_form=render_form, above_form=False
+            )
         else:
             if topic.post_count == 0:
                 messages.info(request, "Your topic is awaiting approval by a moderator.")
             return redirect(topic.get_absolute_url())
-    status = (429 if limited else 400) if form.errors else 200
-    context = {
-        "category": category,
-        "form": form,
-        "composer": composer_config(request, place=f"category-{category.pk}"),
-    }
-    return render(request, "discussions/new_topic.html", context, status=status)
+    return render_form(status=400 if form.errors else 200)
 
 
 @require_safe
@@ -214,7 +264,92 @@ def post_permalink(request, post_id: int):
     url = post.topic.get_absolute_url()
     if page > 1:
         url += f"?page={page}"
-    return redirect(f"{url}#post-{post.number}")
+    target = f"{url}#post-{post.number}"
+    if sharing.is_link_preview_agent(request) and sharing.anonymous_may_see(post):
+        # Link previews ignore the fragment of the page we redirect to, so they would show the
+        # topic: they get this post's own card (its text, its picture), linking on to it.
+        post = queries.shared_post(viewer=request.user, post_id=post.pk)
+        permalink = request.build_absolute_uri(post.get_absolute_url())
+        title = post.topic.title
+        if post.number != 1:
+            title = f"{title} (post #{post.number} by {sharing.author_name(post)})"
+        context = {
+            "card": sharing.post_card(request, post, url=permalink, title=title),
+            "target_url": target,
+        }
+        return render(request, "discussions/post_card.html", context)
+    return redirect(target)
+
+
+@require_safe
+def share_mastodon(request):
+    """Share a page of ours on Mastodon: ask for the reader's server, then offer a link to
+    its share page (a link to follow, never a redirect). GET only, so it works without
+    JavaScript; 400 for a url that is not of this site."""
+    url = sharing.own_absolute_url(request, request.GET.get("url", ""))
+    if url is None:
+        return HttpResponse(
+            "Only pages of this site can be shared.", status=400, content_type="text/plain"
+        )
+    text = request.GET.get("text", "")[: sharing.MASTODON_TEXT_CHARS]
+    typed = request.GET.get("instance")
+    context = {"url": url, "text": text, "typed": typed or "", "error": ""}
+    status = 200
+    if typed is not None:
+        try:
+            instance = sharing.mastodon_instance(typed)
+        except ValueError as error:
+            context["error"], status = str(error), 400
+        else:
+            context["instance"] = instance
+            context["share_url"] = sharing.mastodon_share_url(instance=instance, text=text, url=url)
+    return render(request, "discussions/share_mastodon.html", context, status=status)
+
+
+@require_safe
+def oembed(request):
+    """The oEmbed provider (oembed.com): a JSON "rich" card for a topic or post URL of this
+    site that anyone may see; 404 for other URLs and for what the caller may not see, 501 for
+    formats other than JSON, 400 for a malformed request."""
+    if request.GET.get("format", "json") != "json":
+        return HttpResponse("Only format=json is supported.", status=501, content_type="text/plain")
+    try:
+        maxwidth = _dimension(request.GET.get("maxwidth"))
+        maxheight = _dimension(request.GET.get("maxheight"))
+    except ValueError:
+        return HttpResponse(
+            "maxwidth and maxheight are positive whole numbers of pixels.",
+            status=400,
+            content_type="text/plain",
+        )
+    url = request.GET.get("url", "")
+    if not url:
+        return HttpResponse(
+            "Give the url of a topic or post.", status=400, content_type="text/plain"
+        )
+    reference = sharing.embed_reference(url, host=request.get_host())
+    if reference is None:
+        raise Http404("No embeddable topic or post at that URL.")
+    post = queries.shared_post(
+        viewer=request.user,
+        post_id=reference.post_id,
+        topic_id=reference.topic_id,
+        number=reference.number,
+    )
+    data = sharing.oembed_response_data(request, post, maxwidth=maxwidth, maxheight=maxheight)
+    response = JsonResponse(data)
+    response["Cache-Control"] = f"public, max-age={sharing.OEMBED_CACHE_SECONDS}"
+    # Public content: browsers read it from any site, and send no cookies for such reads.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _dimension(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 5 or int(value) == 0:
+        raise ValueError(value)
+    return int(value)
 
 
 @login_required
@@ -224,37 +359,147 @@ def edit_post(request, post_id: int):
     if not policy.can_edit_post(request.user, post):
         raise Http404("No such post.")
     form = PostForm(request.POST or None, initial={"body": post.body})
+
+    def render_form(*, status: int = 200, refusal: str | None = None):
+        context = {
+            "post": post,
+            "form": form,
+            "refusal": refusal,
+            # The same rich editor as the reply box, its drafts kept under the post being edited.
+            "composer": composer_config(request, place=f"post-{post.pk}"),
+        }
+        return render(request, "discussions/edit_post.html", context, status=status)
+
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
+            services.edit_post(
+                post=post,
+                editor=request.user,
+                body=form.cleaned_data["body"],
+                ip_address=client_address.of_request(request),
+            )
         except ValidationError as error:
             form.add_error("body", error)
+        except Refusal as refusal:
+            return refusal_response(request, refusal, form=form, render_form=render_form)
         else:
             return redirect(post.get_absolute_url())
-    status = 400 if form.errors else 200
-    return render(
-        request, "discussions/edit_post.html", {"post": post, "form": form}, status=status
-    )
+    return render_form(status=400 if form.errors else 200)
 
 
 @login_required
 @require_safe
 def post_revisions(request, post_id: int):
-    if not policy.can_view_revisions(request.user):
-        raise Http404("No such post.")
     post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=post_id)
+    if not policy.can_view_revisions(request.user, post):
+        raise Http404("No such post.")
     revisions = post.revisions.select_related("editor")
     return render(
         request, "discussions/revisions.html", {"post": post, "revisions": list(revisions)}
     )
 
 
+# --- reactions and recommendations ----------------------------------------------------------
+
+
+def _post_for_action(post_id: int) -> Post:
+    return get_object_or_404(
+        Post.objects.select_related("topic__category").defer("body"), pk=post_id
+    )
+
+
+def _back_to_post(post: Post):
+    return redirect(post.get_absolute_url())
+
+
 @login_required
 @require_POST
-def delete_post(request, post_id: int):
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=post_id)
+def react(request, post_id: int):
+    """A reaction given, changed or taken back: the post's reactions again for the page's
+    script (JSON), or back to the post for a plain form."""
+    post = _post_for_action(post_id)
     try:
-        services.delete_post(post=post, actor=request.user)
-    except PermissionDenied:
-        raise Http404("No such post.") from None
-    return redirect(post.topic.get_absolute_url())
+        mine = services.react(post=post, member=request.user, kind=request.POST.get("kind", ""))
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    if wants_json(request):
+        html = render_to_string(
+            "discussions/_reactions.html",
+            {
+                "post": post,
+                "reactions": queries.reaction_counts(post),
+                "mine": mine,
+                "can_react": True,
+            },
+            request=request,
+        )
+        return JsonResponse({"kind": mine, "html": html})
+    return _back_to_post(post)
+
+
+@require_safe
+def post_reactions(request, post_id: int):
+    listing = queries.reactions_page(
+        post_id=post_id,
+        viewer=request.user,
+        kind=request.GET.get("kind"),
+        page=request.GET.get("page"),
+    )
+    context = {
+        "listing": listing,
+        "post": listing.post,
+        "counts": queries.reaction_counts(listing.post),
+    }
+    return render(request, "discussions/reactions.html", context)
+
+
+@login_required
+@require_POST
+def recommend_post(request, post_id: int):
+    post = _post_for_action(post_id)
+    try:
+        done = services.recommend_post(
+            post=post, moderator=request.user, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to_post(post)
+    if done:
+        messages.success(request, f"Recommended post #{post.number}.")
+    return _back_to_post(post)
+
+
+@login_required
+@require_POST
+def remove_recommendation(request, post_id: int):
+    post = _post_for_action(post_id)
+    if services.remove_recommendation(post=post, moderator=request.user):
+        messages.success(request, f"Post #{post.number} is no longer recommended.")
+    return _back_to_post(post)
+
+
+@login_required
+@require_POST
+def nominate_post(request, post_id: int):
+    """A member suggests the post for recommendation; it waits in the moderators' queue."""
+    post = _post_for_action(post_id)
+    try:
+        created = services.nominate_post(
+            post=post, member=request.user, note=request.POST.get("note", "")
+        )
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    if created:
+        messages.success(request, "Thank you: the moderators will consider recommending it.")
+    else:
+        messages.info(request, "You have already nominated this post.")
+    return _back_to_post(post)
+
+
+@require_safe
+def post_quote(request, post_id: int):
+    """The Markdown quoting a post, for the page's "Quote" button."""
+    markdown = queries.quote_of(post_id=str(post_id), viewer=request.user)
+    if not markdown:
+        raise Http404("No such post.")
+    return JsonResponse({"markdown": markdown})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Ban, ModerationLog, QueuedPost
+from .models import Ban, ModerationLog, QueuedPost, RateLimit
 
 
 @admin.register(Ban)
@@ -28,5 +28,31 @@ class ModerationLogAdmin(admin.ModelAdmin):
 
 @admin.register(QueuedPost)
 class QueuedPostAdmin(admin.ModelAdmin):
+    """Read only: a held post is approved or rejected in the queue, through the lifecycle."""
+
     list_display = ("post", "reason", "created_at")
     raw_id_fields = ("post",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RateLimit)
+class RateLimitAdmin(admin.ModelAdmin):
+    """Counters, written only by moderation.limits. Staff may delete one to lift a limit
+    early (a guest's daily cap after a mistake)."""
+
+    list_display = ("key", "count", "expires_at")
+    search_fields = ("key",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,20 +2,27 @@
 
 The server makes a signed challenge (no third-party service); the browser finds the number
 whose hash matches (static/folkmoot/guest-pow.js) and sends it back in the `altcha` field. A
-challenge expires, and once solved it is remembered in the cache until then so it cannot be
-replayed.
+challenge expires, and once solved it is recorded as spent (a SpentProof row, unique, in the
+database every app process shares) until then, so it is accepted once only.
+
+The payload comes from the client: anything that is not the base64 of a JSON object with the
+expected fields and types gets the same refusal as a wrong answer, never an error page.
 """
 
 import base64
+import binascii
+import hashlib
 import json
-import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from folkmoot.refusal import Refusal
+
+from .models import SpentProof
 
 HONEYPOT_FIELD = "website"
 
@@ -34,51 +41,76 @@ def make_challenge() -> dict:
 
 
 FAILED = "The anti-bot check did not pass. Please submit again."
+# A real payload is about 300 characters; anything much longer is not one.
+PAYLOAD_MAX_LENGTH = 2000
+_TEXT_FIELDS = ("algorithm", "challenge", "salt", "signature")
+
+
+def _decode(payload: str) -> dict:
+    """The solution the browser sent, or a Refusal if it is not shaped like one."""
+    failed = Refusal(FAILED, code="antibot_failed")
+    if len(payload) > PAYLOAD_MAX_LENGTH:
+        raise failed
+    try:
+        data = json.loads(base64.b64decode(payload, validate=True))
+    except (binascii.Error, ValueError):  # bad base64, bad UTF-8, bad JSON
+        raise failed from None
+    if not isinstance(data, dict):
+        raise failed
+    if not all(isinstance(data.get(field), str) for field in _TEXT_FIELDS):
+        raise failed
+    number = data.get("number")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise failed
+    return data
+
+
+def _expires_at(data: dict) -> datetime:
+    """When the challenge stops being accepted (its signed salt says; ours always do)."""
+    try:
+        expires = int(altcha.extract_params_v1(data)["expires"][0])
+        return datetime.fromtimestamp(expires, tz=UTC)
+    except (KeyError, IndexError, ValueError, OverflowError, OSError):
+        raise Refusal(FAILED, code="antibot_failed") from None
 
 
 def verify_solution(payload: str) -> None:
-    """Accept a solved challenge once; raise ValidationError for anything else."""
+    """Accept a solved challenge once; raise a Refusal for anything else.
+
+    Call inside the transaction that saves the post: the proof is spent with it, so a post
+    refused later (a limit, a ban) leaves the proof unspent, and two requests carrying one
+    proof cannot both commit."""
     if not payload:
-        raise ValidationError(
+        raise Refusal(
             "The anti-bot check did not run. It needs JavaScript; please enable it and submit "
             "again.",
             code="antibot_missing",
         )
-    ok, error = altcha.verify_solution_v1(payload, _key(), check_expires=True)
+    data = _decode(payload)
+    ok, error = altcha.verify_solution_v1(data, _key(), check_expires=True)
     if not ok:
         if error and "expired" in error:
-            raise ValidationError(
+            raise Refusal(
                 "The anti-bot check expired. Please submit again.", code="antibot_expired"
             )
-        raise ValidationError(FAILED, code="antibot_failed")
-    data = json.loads(base64.b64decode(payload))
-    expires = altcha.extract_params_v1(data).get("expires", [None])[0]
-    remaining = max(1, int(expires) - int(time.time())) if expires else 3600
-    if not cache.add(f"antibot:used:{data['signature']}", 1, timeout=remaining + 5):
-        raise ValidationError(
+        raise Refusal(FAILED, code="antibot_failed")
+    digest = hashlib.sha256(data["signature"].encode()).hexdigest()
+    try:
+        with transaction.atomic():
+            # A minute past expiry, so a clock a little behind elsewhere can't replay it.
+            SpentProof.objects.create(
+                digest=digest, expires_at=_expires_at(data) + timedelta(minutes=1)
+            )
+    except IntegrityError:
+        raise Refusal(
             "This anti-bot check was already used. Please submit again.", code="antibot_replayed"
-        )
+        ) from None
 
 
 def check_honeypot(value: str) -> None:
     if value:
-        raise ValidationError(
+        raise Refusal(
             "Your reply looks automated, so it was not accepted. Leave the field labelled "
             "'Leave this empty' empty and submit again.",
             code="honeypot",
         )
-
-
-def solve_for_tests(challenge: dict) -> str:
-    """What the browser's solver sends back; used by tests and the API's own clients."""
-    solution = altcha.solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
-    )
-    payload = {
-        "algorithm": challenge["algorithm"],
-        "challenge": challenge["challenge"],
-        "number": solution.number,
-        "salt": challenge["salt"],
-        "signature": challenge["signature"],
-    }
-    return base64.b64encode(json.dumps(payload).encode()).decode()

@@ -1,22 +1,9 @@
-"""Who moderates what, and which posts wait for a moderator."""
+"""Which posts wait for a moderator. Who moderates what is forums.policy.can_moderate."""
 
 from folkmoot.forums.models import Category
 
 from . import limits
 from .models import QueuedPost
-
-
-def is_moderator_of(user, category: Category) -> bool:
-    """Staff moderate everything; members can be given moderation of a category."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_staff or category.moderators.filter(pk=user.pk).exists()
-
-
-def can_use_queue(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_staff or user.moderated_categories.exists()
 
 
 def hold_reason(*, author, category: Category, guest: bool) -> str | None:

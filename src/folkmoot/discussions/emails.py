@@ -1,0 +1,69 @@
+"""Emails about a post's fate: sent to its author when a moderator decides on it, and to the
+guest who wrote it (the link to finish registering). Each is queued in the mail outbox
+(folkmoot.mail) inside the transaction that made the change: it is sent by the worker, after
+commit, and commits with the change or not at all."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from folkmoot.accounts.queries import member_with_email
+
+from .models import Post
+
+
+def tell_author_approved(post: Post, *, origin: str) -> None:
+    author = post.author
+    if author is None or not author.email:
+        return
+    send_mail(
+        f"Your post in “{post.topic.title}” is published · {settings.SITE_NAME}",
+        f"A moderator approved your post. Read it here:\n\n{origin}{post.get_absolute_url()}\n",
+        None,
+        [author.email],
+    )
+
+
+def tell_author_rejected(post: Post, *, reason: str) -> None:
+    author = post.author
+    if author is None or not author.email:
+        return
+    text = "A moderator decided not to publish your post."
+    if reason:
+        text += f"\n\nReason: {reason}"
+    text += f"\n\nYour text, so you can keep it:\n\n{post.body}\n"
+    send_mail(
+        f"Your post in “{post.topic.title}” was not approved · {settings.SITE_NAME}",
+        text,
+        None,
+        [author.email],
+    )
+
+
+def guest_finish_url(guest) -> str:
+    return guest.origin + reverse("guest_finish", kwargs={"token": guest.claim_token})
+
+
+def tell_guest_post_waits(guest, *, reminder: bool) -> None:
+    """The link a guest follows to publish their post (`guest` is a guests.GuestPost)."""
+    context = {
+        "guest": guest,
+        "topic": guest.post.topic,
+        "finish_url": guest_finish_url(guest),
+        "has_account": member_with_email(guest.email) is not None,
+        "reminder": reminder,
+        "expire_days": settings.FOLKMOOT["GUEST_EXPIRE_AFTER_DAYS"],
+        "site_name": settings.SITE_NAME,
+    }
+    subject = (
+        f"Reminder: your post on {settings.SITE_NAME} is waiting for you"
+        if reminder
+        else f"Finish registering to publish your post on {settings.SITE_NAME}"
+    )
+    send_mail(
+        subject,
+        render_to_string("accounts/email/guest_post.txt", context),
+        None,
+        [guest.email],
+    )

@@ -1,0 +1,127 @@
+"""Redis as a cache the site can live without.
+
+When Redis is down, slow or refusing writes, every read is a miss and every write is skipped,
+so pages render uncached instead of failing, and a post committed during the outage still
+answers success (its after-commit page-cache bump is one of the skipped writes). Sockets time
+out quickly, and after one failure this process leaves Redis alone for a few seconds, so an
+outage costs a request at most one short timeout rather than one per cache call.
+
+Pages cached before an outage can be served for up to their timeout after Redis returns: the
+version bumps of posts made during the outage never reached it.
+"""
+
+import logging
+import threading
+import time
+from functools import partial
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis import exceptions as redis_errors
+
+logger = logging.getLogger(__name__)
+
+# Error replies from a Redis that is up but cannot serve: out of memory, failing to persist,
+# still loading its data, or a replica without its primary.
+OUTAGE_REPLIES = ("OOM", "MISCONF", "LOADING", "MASTERDOWN")
+
+# Redis found unusable, per server list, until this monotonic time; shared by the threads of
+# a process (each thread has its own cache object).
+_unusable_until: dict[str, float] = {}
+_lock = threading.Lock()
+
+
+class DegradingRedisCache(RedisCache):
+    """Django's Redis cache, but a Redis fault is a miss or a skipped write, never an error.
+
+    OPTIONS (besides redis-py's pool options): `socket_connect_timeout` and `socket_timeout`
+    default to 0.25 s; `RETRY_AFTER_SECONDS` (default 5) is how long Redis is left alone after
+    a failure.
+    """
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self._retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5))
+        options.setdefault("socket_connect_timeout", 0.25)
+        options.setdefault("socket_timeout", 0.25)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._name = ",".join(self._servers)
+
+    # --- the outage switch ---
+    def _usable(self) -> bool:
+        return time.monotonic() >= _unusable_until.get(self._name, 0.0)
+
+    def _failed(self, error: Exception) -> None:
+        with _lock:
+            was_usable = self._usable()
+            _unusable_until[self._name] = time.monotonic() + self._retry_after
+        if was_usable:
+            logger.warning(
+                "Cache unavailable (%s: %s); pages render uncached, retrying in %g s",
+                type(error).__name__,
+                error,
+                self._retry_after,
+            )
+
+    def _try(self, operation, fallback):
+        if not self._usable():
+            return fallback()
+        try:
+            return operation()
+        except redis_errors.RedisError as error:
+            if not _is_outage(error):
+                raise
+            self._failed(error)
+            return fallback()
+
+    # --- reads miss ---
+    def get(self, key, default=None, version=None):
+        return self._try(partial(RedisCache.get, self, key, default, version), lambda: default)
+
+    def get_many(self, keys, version=None):
+        return self._try(partial(RedisCache.get_many, self, keys, version), dict)
+
+    def has_key(self, key, version=None):
+        return self._try(partial(RedisCache.has_key, self, key, version), lambda: False)
+
+    def incr(self, key, delta=1, version=None):
+        def missing():
+            raise ValueError(f"Key {key!r} not found: the cache is unavailable.")
+
+        return self._try(partial(RedisCache.incr, self, key, delta, version), missing)
+
+    # --- writes are skipped ---
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # Reads miss, so as far as callers can tell the key was absent and is now "added".
+        # Limits built on add() let posts through during an outage rather than refuse them all.
+        return self._try(partial(RedisCache.add, self, key, value, timeout, version), lambda: True)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._try(partial(RedisCache.set, self, key, value, timeout, version), lambda: None)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(
+            partial(RedisCache.set_many, self, data, timeout, version), lambda: list(data)
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._try(partial(RedisCache.touch, self, key, timeout, version), lambda: False)
+
+    def delete(self, key, version=None):
+        return self._try(partial(RedisCache.delete, self, key, version), lambda: False)
+
+    def delete_many(self, keys, version=None):
+        self._try(partial(RedisCache.delete_many, self, keys, version), lambda: None)
+
+    def clear(self):
+        return self._try(partial(RedisCache.clear, self), lambda: False)
+
+
+def _is_outage(error: redis_errors.RedisError) -> bool:
+    """Redis unreachable, slow, read-only or out of memory: not a bug in how we call it."""
+    if isinstance(
+        error,
+        redis_errors.ConnectionError | redis_errors.TimeoutError | redis_errors.ReadOnlyError,
+    ):
+        return True
+    return isinstance(error, redis_errors.ResponseError) and str(error).startswith(OUTAGE_REPLIES)

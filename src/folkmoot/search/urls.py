@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("search/suggest.json", views.suggest, name="search_suggest"),
+]
