@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -44,6 +45,62 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+class RequestsInFlight:
+    """Counts the live server's requests from accept to finish. A page's last requests (a
+    read mark sent as it is left, say) can still be writing when the test ends; the database
+    is emptied only once they are done, or the flush and the request lock each other's
+    tables (PostgreSQL reports a deadlock)."""
+
+    def __init__(self, httpd):
+        self._count = 0
+        self._changed = threading.Condition()
+        accept, handle = httpd.process_request, httpd.process_request_thread
+
+        def counted_accept(request, client_address):
+            with self._changed:
+                self._count += 1
+            accept(request, client_address)
+
+        def counted_handle(request, client_address):
+            try:
+                handle(request, client_address)
+            finally:
+                with self._changed:
+                    self._count -= 1
+                    self._changed.notify_all()
+
+        httpd.process_request, httpd.process_request_thread = counted_accept, counted_handle
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        with self._changed:
+            idle = self._changed.wait_for(lambda: not self._count, timeout)
+            assert idle, f"{self._count} requests still running after {timeout}s"
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, counting the requests it is serving."""
+    live_server.requests_in_flight = RequestsInFlight(live_server.thread.httpd)
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _no_request_outlives_its_test(request):
+    """After a test on the live server: close every page it left open, then wait for the
+    requests they had sent, before the database is emptied for the next test."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    live_server, browser = (
+        request.getfixturevalue("live_server"),
+        request.getfixturevalue("browser"),
+    )
+    yield
+    for context in browser.contexts:
+        context.close()
+    live_server.requests_in_flight.wait_until_idle()
 
 
 # Every page reports what its Content-Security-Policy blocked (the policy asks for a sample of

@@ -33,7 +33,7 @@ from folkmoot.forums.models import Category
 
 category = Category.objects.create(name="Races", guest_policy="none")
 def member(name, **extra):
-    user = User.objects.create_user(name, f"{name}@example.org", "x" * 12, **extra)
+    user = User.objects.create_user(name, f"{name}@example.org", **extra)  # signs in by session: no password to hash
     return user
 def session(user):
     store = import_module(settings.SESSION_ENGINE).SessionStore()

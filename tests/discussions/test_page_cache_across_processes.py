@@ -29,7 +29,7 @@ from folkmoot.discussions import services
 from folkmoot.forums.models import Category
 
 category = Category.objects.create(name="Shared", guest_policy="none")
-author = User.objects.create_user("author", "author@example.org", "x" * 12)
+author = User.objects.create_user("author", "author@example.org")  # signs in by session
 store = import_module(settings.SESSION_ENGINE).SessionStore()
 store["_auth_user_id"] = str(author.pk)
 store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
