@@ -32,8 +32,8 @@ from folkmoot.discussions import services
 from folkmoot.forums.models import Category
 
 category = Category.objects.create(name="Races", guest_policy="none")
-def member(name, **extra):
-    user = User.objects.create_user(name, f"{name}@example.org", **extra)  # signs in by session: no password to hash
+def member(name, **extra):  # signs in by session: no password to hash
+    user = User.objects.create_user(name, f"{name}@example.org", **extra)
     return user
 def session(user):
     store = import_module(settings.SESSION_ENGINE).SessionStore()
