@@ -146,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "folkmoot.context_processors.site",
             ],
+            "builtins": ["folkmoot.template_filters"],
         },
     }
 ]

@@ -444,16 +444,21 @@ def split_posts(
 def _split(topic: Topic, ids: list[int], *, actor: User, title: str, category, reason: str):
     new = lifecycle.split_topic(topic, post_ids=ids, category=category, title=title)
     if new is not None:
-        ModerationLog.record(
-            Action.SPLIT,
-            moderator=actor,
-            topic=new,
-            category_id=topic.category_id,
-            reason=reason,
-            before=_topic_label(topic),
-            after=f"{_topic_label(new)} ({len(ids)} posts)",
-        )
+        _log_posts_taken(Action.SPLIT, actor, topic, into=new, count=len(ids), reason=reason)
     return new
+
+
+def _log_posts_taken(action, actor: User, topic: Topic, *, into: Topic, count: int, reason: str):
+    """The log line of a split or a move: `count` posts taken from `topic` into `into`."""
+    ModerationLog.record(
+        action,
+        moderator=actor,
+        topic=into,
+        category_id=topic.category_id,
+        reason=reason,
+        before=_topic_label(topic),
+        after=f"{_topic_label(into)} ({count} posts)",
+    )
 
 
 def move_posts(
@@ -478,15 +483,7 @@ def move_posts(
 def _move(topic: Topic, ids: list[int], *, to: Topic, actor: User, reason: str) -> int:
     moved = lifecycle.move_posts(topic, post_ids=ids, to=to)
     if moved:
-        ModerationLog.record(
-            Action.MOVE_POSTS,
-            moderator=actor,
-            topic=to,
-            category_id=topic.category_id,
-            reason=reason,
-            before=_topic_label(topic),
-            after=f"{_topic_label(to)} ({moved} posts)",
-        )
+        _log_posts_taken(Action.MOVE_POSTS, actor, topic, into=to, count=moved, reason=reason)
     return moved
 
 

@@ -269,32 +269,52 @@ def _act_on_selected(request, topic: Topic, data) -> _Done:
     return _Done(f"Moved {count} post{pluralize(count)} into this topic.", to.get_absolute_url())
 
 
+def _form_about_post(request, post: Post, *, form_class, template: str, act, context=None):
+    """A form about one post: shown on GET; on a valid POST, `act(cleaned_data)` calls the
+    service and answers (the message to show, where to go next). A refusal shows the form
+    again with what was typed."""
+    form = form_class(request.POST if request.method == "POST" else None)
+
+    def render_form(*, status: int = 200, refusal: str | None = None):
+        page = {"post": post, "form": form, "refusal": refusal, **(context or {})}
+        return render(request, template, page, status=status)
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, next_url = act(form.cleaned_data)
+        except Refusal as refusal:
+            return refusal_response(request, refusal, form=form, render_form=render_form)
+        messages.success(request, message)
+        return redirect(next_url)
+    return render_form(status=400 if form.errors else 200)
+
+
 def _post_action(request, post_id: int, *, action: str):
     """A confirmation page (GET) and the action (POST): hide with a reason, or delete."""
     post = _moderated_post(request, post_id)
-    form = ReasonForm(request.POST if request.method == "POST" else None)
 
-    def render_form(*, status: int = 200, refusal: str | None = None):
-        context = {"post": post, "form": form, "action": action, "refusal": refusal}
-        return render(request, "moderation/post_action.html", context, status=status)
-
-    if request.method == "POST" and form.is_valid():
-        reason = form.cleaned_data["reason"]
-        try:
-            if action == "hide":
-                topic_went = discussions.hide_post(
-                    post=post, actor=request.user, reason=reason
-                ).topic
-            else:
-                topic_went = discussions.delete_post(post=post, actor=request.user, reason=reason)
-        except Refusal as refusal:
-            return refusal_response(request, refusal, form=form, render_form=render_form)
+    def act(data):
+        if action == "hide":
+            topic_went = discussions.hide_post(
+                post=post, actor=request.user, reason=data["reason"]
+            ).topic
+        else:
+            topic_went = discussions.delete_post(
+                post=post, actor=request.user, reason=data["reason"]
+            )
         done = "Hid" if action == "hide" else "Deleted"
         what = f"the topic “{post.topic.title}”" if topic_went else f"post #{post.number}"
-        messages.success(request, f"{done} {what}. Restore it from its place to undo.")
         # Moderators see it in its place, with the button that undoes it.
-        return redirect(post.get_absolute_url())
-    return render_form(status=400 if form.errors else 200)
+        return f"{done} {what}. Restore it from its place to undo.", post.get_absolute_url()
+
+    return _form_about_post(
+        request,
+        post,
+        form_class=ReasonForm,
+        template="moderation/post_action.html",
+        act=act,
+        context={"action": action},
+    )
 
 
 @login_required
@@ -333,25 +353,16 @@ def report_post(request, post_id: int):
         request.user, post.topic
     ):
         raise Http404("No such post.")  # nobody reports their own post
-    form = ReportForm(request.POST if request.method == "POST" else None)
 
-    def render_form(*, status: int = 200, refusal: str | None = None):
-        context = {"post": post, "form": form, "refusal": refusal}
-        return render(request, "moderation/report.html", context, status=status)
+    def act(data):
+        services.report_post(
+            post=post, reporter=request.user, reason=data["reason"], note=data["note"]
+        )
+        return "Thank you: the moderators will look at this post.", post.topic.get_absolute_url()
 
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_post(
-                post=post,
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-            )
-        except Refusal as refusal:
-            return refusal_response(request, refusal, form=form, render_form=render_form)
-        messages.success(request, "Thank you: the moderators will look at this post.")
-        return redirect(post.topic.get_absolute_url())
-    return render_form(status=400 if form.errors else 200)
+    return _form_about_post(
+        request, post, form_class=ReportForm, template="moderation/report.html", act=act
+    )
 
 
 @login_required
@@ -432,32 +443,32 @@ def _int_or_none(value: str) -> int | None:
 # --- Members ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def warn_member(request, post_id: int):
+def _post_by_member(request, post_id: int) -> Post:
+    """A post a moderator acts on its author from; a guest's post has no member to act on."""
     post = _moderated_post(request, post_id)
     if post.author is None:
         raise Http404("No such member.")
-    form = WarnForm(request.POST if request.method == "POST" else None)
+    return post
 
-    def render_form(*, status: int = 200, refusal: str | None = None):
-        context = {"post": post, "form": form, "refusal": refusal}
-        return render(request, "moderation/warn.html", context, status=status)
 
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.warn_member(
-                post=post,
-                moderator=request.user,
-                reason=form.cleaned_data["reason"],
-                points=form.cleaned_data["points"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-            )
-        except Refusal as refusal:
-            return refusal_response(request, refusal, form=form, render_form=render_form)
-        messages.success(request, f"Warned {post.author.display_name}.")
-        return redirect(post.get_absolute_url())
-    return render_form(status=400 if form.errors else 200)
+@login_required
+@require_http_methods(["GET", "POST"])
+def warn_member(request, post_id: int):
+    post = _post_by_member(request, post_id)
+
+    def act(data):
+        services.warn_member(
+            post=post,
+            moderator=request.user,
+            reason=data["reason"],
+            points=data["points"],
+            expires_in_days=data["expires_in_days"],
+        )
+        return f"Warned {post.author.display_name}.", post.get_absolute_url()
+
+    return _form_about_post(
+        request, post, form_class=WarnForm, template="moderation/warn.html", act=act
+    )
 
 
 @login_required
@@ -470,59 +481,37 @@ def my_warnings(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ban_member(request, post_id: int):
-    post = _moderated_post(request, post_id)
-    if not request.user.is_staff or post.author is None:
+    post = _post_by_member(request, post_id)
+    if not request.user.is_staff:
         raise Http404("No such member.")
-    form = BanForm(request.POST if request.method == "POST" else None)
 
-    def render_form(*, status: int = 200, refusal: str | None = None):
-        context = {"post": post, "form": form, "refusal": refusal}
-        return render(request, "moderation/ban.html", context, status=status)
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            bans = services.ban_member(
-                post=post,
-                moderator=request.user,
-                reason=form.cleaned_data["reason"],
-                ip_range=form.cleaned_data["ip_range"],
-            )
-        except Refusal as refusal:
-            return refusal_response(request, refusal, form=form, render_form=render_form)
+    def act(data):
+        bans = services.ban_member(
+            post=post, moderator=request.user, reason=data["reason"], ip_range=data["ip_range"]
+        )
         listed = ", ".join(str(ban) for ban in bans)
-        messages.success(request, f"Banned {post.author.display_name}: {listed}.")
-        return redirect(post.get_absolute_url())
-    return render_form(status=400 if form.errors else 200)
+        return f"Banned {post.author.display_name}: {listed}.", post.get_absolute_url()
+
+    return _form_about_post(
+        request, post, form_class=BanForm, template="moderation/ban.html", act=act
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def suspend_member(request, post_id: int):
-    post = _moderated_post(request, post_id)
-    if post.author is None:
-        raise Http404("No such member.")
-    form = SuspendForm(request.POST if request.method == "POST" else None)
+    post = _post_by_member(request, post_id)
 
-    def render_form(*, status: int = 200, refusal: str | None = None):
-        context = {"post": post, "form": form, "refusal": refusal}
-        return render(request, "moderation/suspend.html", context, status=status)
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            suspension = services.suspend_member(
-                post=post,
-                moderator=request.user,
-                reason=form.cleaned_data["reason"],
-                days=form.cleaned_data["days"],
-            )
-        except Refusal as refusal:
-            return refusal_response(request, refusal, form=form, render_form=render_form)
-        messages.success(
-            request,
-            f"Suspended {post.author.display_name} until {suspension.until:%-d %B %Y, %H:%M} UTC.",
+    def act(data):
+        suspension = services.suspend_member(
+            post=post, moderator=request.user, reason=data["reason"], days=data["days"]
         )
-        return redirect(post.get_absolute_url())
-    return render_form(status=400 if form.errors else 200)
+        until = f"{suspension.until:%-d %B %Y, %H:%M} UTC"
+        return f"Suspended {post.author.display_name} until {until}.", post.get_absolute_url()
+
+    return _form_about_post(
+        request, post, form_class=SuspendForm, template="moderation/suspend.html", act=act
+    )
 
 
 def _member_for_moderators(request, member_id: int) -> User:
