@@ -293,6 +293,18 @@ def read_topic(*, member, topic: Topic, number: int) -> int:
     if not discussion_policy.can_view_topic(member, topic):
         raise NotFound("No such topic.")
     number = max(0, min(number, topic.next_number - 1))
+    _raise_read_mark(member=member, topic=topic, number=number)
+    return number
+
+
+def read_own_post(*, post: Post) -> None:
+    """A consequence of the lifecycle's publish (discussions/events.py): the author has read
+    the post they just wrote, so their reply never turns the topic unread for them, with or
+    without the page's script. Like any reading, the mark only goes up."""
+    _raise_read_mark(member=post.author, topic=post.topic, number=post.number)
+
+
+def _raise_read_mark(*, member, topic: Topic, number: int) -> None:
     now = timezone.now()
     with transaction.atomic():
         raised = TopicRead.objects.filter(
@@ -311,7 +323,6 @@ def read_topic(*, member, topic: Topic, number: int) -> int:
                     last_number=number, read_at=now
                 )
         visited_topic(member=member, topic=topic, up_to=number)
-    return number
 
 
 def mark_all_topics_read(*, member) -> None:
