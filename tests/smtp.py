@@ -18,6 +18,8 @@ class Mailbox:
 
     def __init__(self):
         self.received: list[Message] = []
+        # The envelope recipients of each message received, in order.
+        self.delivered_to: list[list[str]] = []
         self.deliver: Callable[[], None] | None = None
 
     @property
@@ -58,17 +60,27 @@ class _Handler:
     """aiosmtpd's handler (a separate object: aiosmtpd reads every attribute of its handler,
     and reading Mailbox.messages sends mail)."""
 
-    def __init__(self, mailbox: Mailbox):
+    def __init__(self, mailbox: Mailbox, refuse: dict[str, str]):
         self.mailbox = mailbox
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.mailbox.received.append(email.message_from_bytes(envelope.content))
+        self.mailbox.delivered_to.append(list(envelope.rcpt_tos))
         return "250 Message accepted for delivery"
 
 
-def start_smtp_server() -> tuple[Controller, Mailbox]:
+def start_smtp_server(*, refuse: dict[str, str] | None = None) -> tuple[Controller, Mailbox]:
+    """`refuse`: {address: the server's reply to RCPT TO}, e.g. "550 5.1.1 No such user"."""
     mailbox = Mailbox()
-    controller = Controller(_Handler(mailbox), hostname="127.0.0.1", port=free_port())
+    handler = _Handler(mailbox, refuse if refuse is not None else {})
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller, mailbox
 

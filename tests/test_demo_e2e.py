@@ -1,6 +1,7 @@
 """`folkmoot demo` as a real process, fetched over HTTP like a reader would."""
 
 import contextlib
+import html
 import os
 import re
 import subprocess
@@ -92,8 +93,16 @@ def serving(env: dict, *arguments: str):
 
 @pytest.fixture
 def demo_server(folkmoot_env):
-    with serving(folkmoot_env, "demo") as server:
+    # The live server's port is one of its own: the next port may be taken on a busy machine.
+    with serving(folkmoot_env, "demo", "--live-port", str(free_port())) as server:
         yield server
+
+
+def seed_topic_path(http: httpx.Client) -> str:
+    index = http.get("/").text
+    category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
+    category = http.get(category_path).text
+    return re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
 
 
 def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server):
@@ -142,15 +151,49 @@ def process_ended(pid: int) -> bool:
         return True
 
 
-def test_stopping_the_demo_stops_its_background_worker_too(demo_server):
+def first_event(url: str, timeout: float = 60) -> list[str]:
+    """The lines of a Server-Sent Events stream up to its first event's data, once the
+    server (which starts beside the site) accepts connections."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with httpx.stream("GET", url, timeout=10) as stream:
+                assert stream.status_code == 200
+                assert stream.headers["content-type"].startswith("text/event-stream")
+                lines = []
+                for line in stream.iter_lines():
+                    lines.append(line)
+                    if line.startswith("data:"):
+                        return lines
+                raise AssertionError(f"the stream ended: {lines}")
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_the_demo_streams_live_replies_where_its_topic_page_opens_them(demo_server):
+    base_url, _ = demo_server
+    with httpx.Client(base_url=base_url, timeout=10) as http:
+        last_page = http.get(seed_topic_path(http) + "?page=2").text
+    # The topic's last page opens its stream on the demo's live server.
+    live_url = html.unescape(re.search(r'data-live="([^"]+)"', last_page)[1])
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/live/t/\d+/", live_url)
+    lines = first_event(live_url + "?after=1")  # the newest post's number, at once
+    assert "event: reply" in lines and lines[-1] == "data: 35"
+
+
+def test_stopping_the_demo_stops_its_background_worker_and_live_server_too(demo_server):
     _, process = demo_server
-    [worker] = [pid for pid in child_pids(process.pid) if b"worker" in command_line(pid)]
+    children = child_pids(process.pid)
+    [worker] = [pid for pid in children if b"worker" in command_line(pid)]
+    [live] = [pid for pid in children if b"serve-live" in command_line(pid)]
     process.terminate()
     process.wait(timeout=20)
     deadline = time.monotonic() + 10
-    while not process_ended(worker) and time.monotonic() < deadline:
+    while not (process_ended(worker) and process_ended(live)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert process_ended(worker)
+    assert process_ended(worker) and process_ended(live)
 
 
 def test_running_the_demo_again_loads_nothing_twice(folkmoot_env):

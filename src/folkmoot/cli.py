@@ -106,6 +106,9 @@ def _serve(*, host: str, port: int, workers: int) -> None:
     ).serve()
 
 
+LIVE_STOP_SECONDS = 3
+
+
 def _serve_live(*, host: str, port: int) -> None:
     """The live server: Granian running folkmoot/live/asgi.py (only /live/ streams), one
     async process whatever the number of site workers. An open stream is a suspended
@@ -126,6 +129,10 @@ def _serve_live(*, host: str, port: int) -> None:
         # rest of them; the limit is the open files the system allows the process.
         backpressure=int(os.environ.get("FOLKMOOT_LIVE_MAX_STREAMS", 20_000)),
         respawn_failed_workers=True,
+        # Told to stop, the worker is killed if not gone by then: open streams never end on
+        # their own, and a stop that reaches a worker still starting up is lost (it then
+        # served on forever, orphaned, after `serve` or `demo` ended).
+        workers_kill_timeout=LIVE_STOP_SECONDS,
         log_level=LogLevels(os.environ.get("LOG_LEVEL", "info").lower()),
     ).serve()
 
@@ -151,9 +158,42 @@ def _start_worker() -> subprocess.Popen:
     )
 
 
+def _claim_live_port(args: argparse.Namespace) -> int:
+    """The live server's port (0: none, pages poll), checked free and told to the site's
+    processes, which read it from the environment: pages open their streams there, and
+    without Redis the site's workers send their events to it on loopback
+    (folkmoot/live/broker.py). Before Django reads its settings."""
+    live_port = args.port + 1 if args.live_port is None else args.live_port
+    if live_port:
+        _check_port_free(args.host, live_port)
+        os.environ["FOLKMOOT_LIVE_PORT"] = str(live_port)
+    return live_port
+
+
+def _add_live_port_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--live-port",
+        type=int,
+        default=int(os.environ["FOLKMOOT_LIVE_PORT"])
+        if "FOLKMOOT_LIVE_PORT" in os.environ
+        else None,
+        help="port of the live server (Server-Sent Events for open pages; 0: none, pages poll) "
+        "(default: $FOLKMOOT_LIVE_PORT or the site's port + 1)",
+    )
+
+
+def _stop_live_server(live: subprocess.Popen | None) -> None:
+    """Told to stop, not waited for: the command ends as soon as the site has, and the live
+    server (which the kernel would signal anyway when we end) finishes its streams."""
+    if live is not None:
+        live.terminate()
+
+
 def demo(args: argparse.Namespace) -> None:
+    live_port = 0
     if not args.setup_only:
         _check_port_free(args.host, args.port)
+        live_port = _claim_live_port(args)
     _setup_django()
     _check_database()
     from django.conf import settings
@@ -173,13 +213,17 @@ def demo(args: argparse.Namespace) -> None:
     print(f"Folkmoot demo {'created' if created else 'loaded'} in {settings.DATA_DIR}")
     print(f"Site:  {url}")
     print(f"Admin: {url}admin/  user '{demo_content.ADMIN_USERNAME}'  password '{password}'")
+    if live_port:
+        print(f"Live:  replies and bells stream from http://{args.host}:{live_port}/live/")
     print("Emails are printed here instead of sent.", flush=True)
     if args.setup_only:
         return
     worker = _start_worker()
+    live = _start_live_server(args.host, live_port) if live_port else None
     try:
         _serve(host=args.host, port=args.port, workers=1)
     finally:
+        _stop_live_server(live)
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=10)
 
@@ -188,12 +232,7 @@ def serve(args: argparse.Namespace) -> None:
     # Static files are served from the collected, gzipped copies, not from the package.
     os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"
     _check_port_free(args.host, args.port)
-    live_port = args.port + 1 if args.live_port is None else args.live_port
-    if live_port:
-        _check_port_free(args.host, live_port)
-        # The site's workers inherit it: pages open their streams there, and without Redis
-        # the workers send their events to it on loopback (folkmoot/live/broker.py).
-        os.environ["FOLKMOOT_LIVE_PORT"] = str(live_port)
+    live_port = _claim_live_port(args)
     # Django does its setting up in a process of its own: the server's parent process only
     # watches its workers, and would otherwise hold all of Django in memory for nothing.
     prepared = subprocess.run([sys.executable, "-m", "folkmoot.cli", "prepare-serve"])
@@ -203,10 +242,7 @@ def serve(args: argparse.Namespace) -> None:
     try:
         _serve(host=args.host, port=args.port, workers=args.workers)
     finally:
-        # Told to stop, not waited for: `serve` ends as soon as the site has, and the live
-        # server (which the kernel would signal anyway when we end) finishes its streams.
-        if live is not None:
-            live.terminate()
+        _stop_live_server(live)
 
 
 def serve_live(args: argparse.Namespace) -> None:
@@ -403,13 +439,15 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="set up demo content and serve it",
         description="Create the database and demo content if needed, then serve the site with "
-        "a background worker (Granian running Django as WSGI, one process).",
+        "a background worker (Granian running Django as WSGI, one process) and live updates "
+        "(Server-Sent Events) from one async process on the next port.",
     )
     demo_parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     demo_parser.add_argument("--port", type=int, default=8000, help="port to listen on")
     demo_parser.add_argument(
         "--setup-only", action="store_true", help="create the database and content, then exit"
     )
+    _add_live_port_argument(demo_parser)
     demo_parser.set_defaults(handler=demo)
 
     serve_parser = commands.add_parser(
@@ -436,15 +474,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)),
         help="web worker processes (default: $WEB_CONCURRENCY or the number of CPUs)",
     )
-    serve_parser.add_argument(
-        "--live-port",
-        type=int,
-        default=int(os.environ["FOLKMOOT_LIVE_PORT"])
-        if "FOLKMOOT_LIVE_PORT" in os.environ
-        else None,
-        help="port of the live server (Server-Sent Events for open pages; 0: none, pages poll) "
-        "(default: $FOLKMOOT_LIVE_PORT or the site's port + 1)",
-    )
+    _add_live_port_argument(serve_parser)
     serve_parser.set_defaults(handler=serve)
     live_parser = commands.add_parser(
         "serve-live",

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from folkmoot.accounts.models import User
-from folkmoot.discussions import services
+from folkmoot.discussions.models import Post, Topic
 from folkmoot.forums.models import Category
 
 category = Category.objects.create(name="Old")
@@ -32,11 +32,12 @@ with connection.cursor() as cursor:
 author = User.objects.only(
     "username", "email", "is_active", "is_staff", "is_superuser", "date_joined", "post_count"
 ).get(username="old")
-topic = services.start_topic(category=category, author=author, title="An old topic", body="Hi",
-                             enforce_limits=False)
-post = services.reply(topic=topic, author=author, body="A reply a guest wrote",
-                       enforce_limits=False)
-post.__class__.objects.filter(pk=post.pk).update(status="pending", number=None, author=None)
+# Written as rows: today's services also write tables of apps migrated after this schema
+# (an author's own post moves their read mark, in notifications).
+topic = Topic.objects.create(category=category, author=author, title="An old topic",
+                             slug="an-old-topic")
+post = Post.objects.create(topic=topic, author=None, body="A reply a guest wrote",
+                           cooked="<p>A reply a guest wrote</p>", status="pending")
 with connection.cursor() as cursor:
     cursor.execute(
         "INSERT INTO accounts_guestpost (post_id, email, display_name, created_at, claim_token,"

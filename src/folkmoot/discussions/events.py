@@ -157,6 +157,15 @@ def tell_followers(change: PostChange) -> None:
         notification_tasks.enqueue_fan_out(change.post.pk)
 
 
+def count_as_read_by_author(change: PostChange) -> None:
+    """A member's own new post is read by them: their read mark moves up to it, in the same
+    transaction. Not for a post a moderator approves later: others may have posted meanwhile,
+    and those stay unread."""
+    post = change.post
+    if post.status == Post.Status.PUBLISHED and post.author_id and not change.approved:
+        notifications.read_own_post(post=post)
+
+
 def tell_author_approved(change: PostChange) -> None:
     if change.approved and change.post.author_id:
         notifications.notify(
@@ -196,6 +205,7 @@ POST_PUBLISHED_WITH: tuple[Consumer, ...] = (
     email_author_approved,
     tell_author_approved,
     tell_followers,
+    count_as_read_by_author,
 )
 POST_PUBLISHED_AFTER: tuple[Consumer, ...] = (
     refresh_cached_pages,

@@ -21,7 +21,7 @@ from folkmoot.refusal import Refusal
 from . import page_cache, pending_cookie, policy, queries, services, sharing
 from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
-from .pages import LAST_PAGE, pending_post_url
+from .pages import LAST_PAGE, pending_post_url, post_url
 from .post_html import post_rows
 
 
@@ -59,10 +59,23 @@ def category(request, category_id: int, slug: str = ""):
     return page_cache.cached_or_rendered(request, render_page, scope=scope)
 
 
-def render_topic(request, topic, *, page=None, reply_form=None, status=200, refusal=None):
+def render_topic(
+    request, topic, *, page=None, reply_form=None, status=200, refusal=None, resume=False
+):
+    """The topic page. `resume`: the topic's plain address, which takes a member who read
+    part of the topic to the first post they have not read when it is on a later page."""
     # Moderators see hidden posts in their places; their pages are never cached (signed in).
     is_moderator = policy.can_moderate_topic(request.user, topic)
     listing = queries.topic_page(topic=topic, page=page, include_hidden=is_moderator)
+    # Members only (their pages are never cached): where their unread posts start.
+    read_state = notification_queries.read_state(request.user, [topic.pk])
+    if resume and listing.window.has_next:
+        further_on = notification_queries.unread_further_on(
+            topic, state=read_state, shown=listing.posts, include_hidden=is_moderator
+        )
+        if further_on is not None:
+            post, page_number = further_on
+            return redirect(post_url(topic, number=post.number, page=page_number))
     can_reply = policy.can_reply(request.user, topic)
     can_guest_reply = policy.can_guest_reply(request.user, topic)
     pending = pending_cookie.read(request)
@@ -70,8 +83,6 @@ def render_topic(request, topic, *, page=None, reply_form=None, status=200, refu
         # "Quote" without JavaScript: the reply box opens with the quoted post in it.
         quote = queries.quote_of(post_id=request.GET["quote"], viewer=request.user)
         reply_form = (GuestReplyForm if can_guest_reply else PostForm)(initial={"body": quote})
-    # Members only (their pages are never cached): where their unread posts start.
-    read_state = notification_queries.read_state(request.user, [topic.pk])
     context = {
         "unread_from": read_state.unread_from(topic.pk, listing.posts),
         "poll_seconds": settings.FOLKMOOT["NEW_REPLIES_POLL_SECONDS"],
@@ -135,7 +146,9 @@ def topic(request, topic_id: int, slug: str = ""):
             if request.GET.get("page"):
                 url += "?" + urlencode({"page": request.GET["page"]})
             return HttpResponsePermanentRedirect(url)
-        return render_topic(request, topic, page=request.GET.get("page"))
+        # Only the plain address resumes reading: a page number, a permalink (which names
+        # its page, even page 1, for members) or any other query opens where it says.
+        return render_topic(request, topic, page=request.GET.get("page"), resume=not request.GET)
 
     return page_cache.cached_or_rendered(
         request, render_page, scope=page_cache.topic_scope(topic_id)
@@ -261,10 +274,12 @@ def new_topic(request, category_id: int, slug: str = ""):
 @require_safe
 def post_permalink(request, post_id: int):
     post, page = queries.permalink_target(post_id=post_id, viewer=request.user)
-    url = post.topic.get_absolute_url()
-    if page > 1:
-        url += f"?page={page}"
-    target = f"{url}#post-{post.number}"
+    # A member's topic page at the plain address resumes at their first unread post: their
+    # permalinks name page 1 too, to land on this post. Anonymous readers' stay on the
+    # plain (cached) address.
+    target = post_url(
+        post.topic, number=post.number, page=page, explicit_page=request.user.is_authenticated
+    )
     if sharing.is_link_preview_agent(request) and sharing.anonymous_may_see(post):
         # Link previews ignore the fragment of the page we redirect to, so they would show the
         # topic: they get this post's own card (its text, its picture), linking on to it.

@@ -22,3 +22,26 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)}"
+
+
+class Bounce(models.Model):
+    """An address the mail server refused for good (a 5xx reply to RCPT TO, a hard bounce).
+    Notification and digest emails are not sent to it; a member who changes their address
+    gets them again at the new one, and deleting the row here lifts it. Account emails
+    (password reset, address confirmation) still go: they are how a member fixes this."""
+
+    address = models.CharField(max_length=320, unique=True)  # lower case
+    code = models.PositiveSmallIntegerField()
+    reply = models.TextField(blank=True)  # the server's words
+    bounced_at = models.DateTimeField(default=timezone.now)
+    # The email that bounced (kept while it is in the outbox).
+    email = models.ForeignKey(
+        OutboxEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
+    )
+
+    class Meta:
+        db_table = "mail_bounce"
+        ordering = ["-bounced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.code})"

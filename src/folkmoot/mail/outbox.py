@@ -3,16 +3,19 @@ worker, so a slow or dead mail server never holds up a request. Sending is idemp
 email marked sent is never sent again, whoever runs its task twice."""
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.core.mail.message import EmailMessage
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import EmailMessage, sanitize_address
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import bounces
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -62,21 +65,63 @@ class StoredMessage:
         return RawMIME(bytes(self.row.mime))
 
 
-def send(email_id: int) -> bool:
-    """Send one queued email through the operator's transport. Returns False when there is
-    nothing to send (already sent, given up, gone); raises what the transport raised."""
+def send(email_id: int) -> str:
+    """Send one queued email through the operator's transport. Returns "sent"; "bounced" when
+    the mail server refused every recipient for good (recorded, given up, never retried); ""
+    when there is nothing to send (already sent, given up, gone). Raises what the transport
+    raised, or bounces.Deferred when some recipients were refused for now: the email then
+    waits for its retry addressed to those only (whoever took it already does not get it
+    twice)."""
     row = OutboxEmail.objects.filter(
         pk=email_id, sent_at__isnull=True, given_up_at__isnull=True
     ).first()
     if row is None:
-        return False
+        return ""
     OutboxEmail.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
     # EMAIL_TIMEOUT bounds each socket operation, so a server that never answers fails the
     # attempt instead of holding the worker.
     with get_connection(settings.EMAIL_TRANSPORT, fail_silently=False) as connection:
-        connection.send_messages([StoredMessage(row)])
-    OutboxEmail.objects.filter(pk=row.pk).update(sent_at=timezone.now(), last_error="")
-    return True
+        if isinstance(connection, SMTPBackend):
+            refused = _send_by_smtp(connection, row)
+        else:
+            connection.send_messages([StoredMessage(row)])
+            refused = {}
+    return _settle(row, refused)
+
+
+def _send_by_smtp(connection: SMTPBackend, row: OutboxEmail) -> bounces.Refusals:
+    """What Django's SMTP backend does for one message, keeping what it drops: the
+    recipients the server refused ({address as queued: (code, reply)})."""
+    encoding = settings.DEFAULT_CHARSET
+    on_the_wire = {sanitize_address(address, encoding): address for address in row.recipients}
+    try:
+        refused = connection.connection.sendmail(
+            sanitize_address(row.from_email, encoding), list(on_the_wire), bytes(row.mime)
+        )
+    except smtplib.SMTPRecipientsRefused as error:  # every one of them
+        refused = error.recipients
+    return {on_the_wire.get(address, address): reply for address, reply in refused.items()}
+
+
+def _settle(row: OutboxEmail, refused: bounces.Refusals) -> str:
+    permanent = {a: r for a, r in refused.items() if bounces.is_permanent(r[0])}
+    later = {a: r for a, r in refused.items() if a not in permanent}
+    delivered = len(refused) < len(row.recipients)
+    now = timezone.now()
+    this = OutboxEmail.objects.filter(pk=row.pk)
+    with transaction.atomic():
+        bounces.record(row, permanent)
+        if later:
+            this.update(recipients=list(later))
+        elif delivered:
+            this.update(sent_at=now, last_error=bounces.describe(permanent))
+        else:
+            this.update(given_up_at=now, last_error="Bounced: " + bounces.describe(permanent))
+    if later:
+        raise bounces.Deferred(later)
+    if permanent:
+        logger.warning("Email %s bounced: %s", row.pk, bounces.describe(permanent))
+    return "sent" if delivered else "bounced"
 
 
 @transaction.atomic

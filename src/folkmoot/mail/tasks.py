@@ -1,4 +1,5 @@
-"""Sending queued emails, one task per email, retried with backoff."""
+"""Sending queued emails, one task per email, retried with backoff; never retried for an
+address the mail server refused for good (a bounce, recorded: mail/bounces.py)."""
 
 from django.db import transaction
 from django_tasks import task
@@ -10,15 +11,15 @@ from . import outbox
 @task()
 def send_email(email_id: int) -> str:
     try:
-        sent = outbox.send(email_id)
-    except Exception as error:  # the transport's: refused, timed out, unreachable…
+        outcome = outbox.send(email_id)
+    except Exception as error:  # the transport's: refused for now, timed out, unreachable…
         with transaction.atomic():
             retry_at = outbox.record_failure(email_id, error)
             if retry_at is None:
                 return "gave up"
             enqueue_send(email_id, run_after=retry_at)
         return "will retry"
-    return "sent" if sent else "nothing to send"
+    return outcome or "nothing to send"
 
 
 def enqueue_send(email_id: int, *, run_after=None) -> None:

@@ -213,18 +213,46 @@ def unread_latest_category_ids(member, categories) -> set[int]:
     }
 
 
+def _first_unread_post(topic, state: ReadState):
+    """The first published post of the topic not read in `state`: 1 query."""
+    if state.all_read_at is None:
+        return None
+    post = (
+        topic.posts.published()
+        .filter(number__gt=state.last_read(topic.pk), created_at__gt=state.all_read_at)
+        .order_by("number")
+        .only("pk", "number", "topic_id")
+        .first()
+    )
+    if post is not None:
+        post.topic = topic
+    return post
+
+
 def first_unread(member, topic) -> tuple:
     """The first published post of the topic the member has not read, and its page; or the
     last post when they have read everything. 3 queries: the read state, the post, its page."""
     state = read_state(member, [topic.pk])
-    published = topic.posts.published()
-    post = (
-        published.filter(number__gt=state.last_read(topic.pk), created_at__gt=state.all_read_at)
-        .order_by("number")
-        .only("pk", "number", "topic_id")
-        .first()
-    ) or published.order_by("-number").only("pk", "number", "topic_id").first()
+    post = _first_unread_post(topic, state) or (
+        topic.posts.published().order_by("-number").only("pk", "number", "topic_id").first()
+    )
     if post is None:
         return None, 1
     post.topic = topic
     return post, discussion_queries.page_of_post(post)
+
+
+def unread_further_on(topic, *, state: ReadState, shown, include_hidden: bool = False):
+    """Where a member opening the topic's plain address resumes reading: the first post they
+    have not read, and its page, when it is not among the posts `shown` (page 1). None, with
+    no query, when they never read any of it (a first visit opens at the top), have read
+    everything, or the first unread post is shown already; else 2 queries (the post, its
+    page). `include_hidden`: the pages count hidden posts, as a moderator's do."""
+    mark = state.last_read(topic.pk)
+    if not mark or mark >= topic.next_number - 1 or state.unread_from(topic.pk, shown):
+        return None
+    post = _first_unread_post(topic, state)
+    if post is None:
+        return None
+    page = discussion_queries.page_of_post(post, include_hidden=include_hidden)
+    return (post, page) if page > 1 else None

@@ -14,6 +14,7 @@ from folkmoot.accounts.models import User
 from folkmoot.discussions import policy as discussion_policy
 from folkmoot.discussions.models import Post, Topic
 from folkmoot.live import broker as live
+from folkmoot.mail import bounces as mail_bounces
 from folkmoot.refusal import NotFound
 
 from . import emails, kinds, policy
@@ -51,8 +52,8 @@ def notify(
     Dropped: the actor, inactive members, those who ignore the actor (of mentions and quotes),
     everyone when the post or topic may not be seen (policy.may_be_told), those whose
     preferences turn the kind off (or whose follow says "not at all"). Records the on-site
-    notification and queues emails (instant, through the mail outbox) or digest entries per
-    preference. A bounded number of queries whatever the
+    notification and queues emails (instant, through the mail outbox; none to an address
+    that hard-bounced) or digest entries per preference. A bounded number of queries whatever the
     number of recipients (callers with many recipients pass them in batches: tasks.py)."""
     if kind not in kinds.LABELS:
         raise ValueError(f"Unknown notification kind {kind!r}")
@@ -126,6 +127,10 @@ def notify(
             instant_emails.append((member_id, email, follow))
     # 4 the notifications, in one insert.
     Notification.objects.bulk_create(rows, batch_size=500)
+    if instant_emails:
+        # 5 no email to an address that hard-bounced: they are still told on the site.
+        bounced = mail_bounces.bounced_among(email for _, email, _ in instant_emails)
+        instant_emails = [entry for entry in instant_emails if entry[1].lower() not in bounced]
     _ring_bells_after_commit([row.recipient_id for row in rows if row.on_site])
     waiting = [follow.pk for _, _, follow in instant_emails if follow and kind == kinds.REPLY]
     if waiting:
@@ -293,6 +298,18 @@ def read_topic(*, member, topic: Topic, number: int) -> int:
     if not discussion_policy.can_view_topic(member, topic):
         raise NotFound("No such topic.")
     number = max(0, min(number, topic.next_number - 1))
+    _raise_read_mark(member=member, topic=topic, number=number)
+    return number
+
+
+def read_own_post(*, post: Post) -> None:
+    """A consequence of the lifecycle's publish (discussions/events.py): the author has read
+    the post they just wrote, so their reply never turns the topic unread for them, with or
+    without the page's script. Like any reading, the mark only goes up."""
+    _raise_read_mark(member=post.author, topic=post.topic, number=post.number)
+
+
+def _raise_read_mark(*, member, topic: Topic, number: int) -> None:
     now = timezone.now()
     with transaction.atomic():
         raised = TopicRead.objects.filter(
@@ -311,7 +328,6 @@ def read_topic(*, member, topic: Topic, number: int) -> int:
                     last_number=number, read_at=now
                 )
         visited_topic(member=member, topic=topic, up_to=number)
-    return number
 
 
 def mark_all_topics_read(*, member) -> None:

@@ -11,6 +11,7 @@ from django_tasks_db import DatabaseBackend
 
 from folkmoot.accounts.models import User
 from folkmoot.discussions.models import Post
+from folkmoot.mail import bounces as mail_bounces
 
 from . import emails, kinds, services
 from .models import Follow, Notification
@@ -80,7 +81,8 @@ DIGEST_PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 @task()
 def send_digests(frequency: str) -> int:
     """One email per member with digest entries of this frequency not yet emailed, for posts
-    still visible, and unread. Returns how many digests were queued."""
+    still visible, and unread, to an address that did not hard-bounce. Returns how many
+    digests were queued."""
     if frequency not in DIGEST_PERIODS:
         raise ValueError(frequency)
     sent = 0
@@ -110,6 +112,8 @@ def send_digests(frequency: str) -> int:
             )
             if member is None or not member.email or not news:
                 continue  # nothing new since their last visit: no email
+            if mail_bounces.has_bounced(member.email):
+                continue  # their address refuses our mail: the site shows it all
             emails.queue_digest(
                 to=member.email, member_id=member_id, frequency=frequency, notifications=news
             )

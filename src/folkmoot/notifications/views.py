@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from folkmoot.accounts.models import User
+from folkmoot.discussions import pages
 from folkmoot.discussions import queries as discussion_queries
 from folkmoot.forums.models import Category
 
@@ -217,10 +218,9 @@ def first_unread(request, topic_id: int):
     Reads only (the page's script records the reading)."""
     topic = discussion_queries.get_topic(topic_id=topic_id, viewer=request.user)
     post, page = queries.first_unread(request.user, topic)
-    url = topic.get_absolute_url()
-    if page > 1:
-        url += f"?page={page}"
-    return redirect(f"{url}#post-{post.number}" if post else url)
+    if post is None:
+        return redirect(topic.get_absolute_url())
+    return redirect(pages.post_url(topic, number=post.number, page=page))
 
 
 @login_required
