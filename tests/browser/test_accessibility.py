@@ -11,6 +11,10 @@ import pytest
 from folkmoot.discussions import services
 from tests.factories import PASSWORD
 
+# The browser's side of pages that are the same whatever the database: CI runs these on
+# SQLite only (pyproject.toml's `frontend` marker).
+pytestmark = pytest.mark.frontend
+
 # The script as axe-playwright-python ships it: a Python dev dependency, so a plain
 # `uv run pytest` has it.
 AXE = files("axe_playwright_python") / "axe.min.js"

@@ -3,6 +3,7 @@ pasted news article without needing anything the policy forbids, and the policy 
 the pasted page smuggled in. (Every browser test also fails on an unexpected violation: see
 the `page` fixture.)"""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.composer_helpers import (
@@ -13,6 +14,10 @@ from tests.browser.composer_helpers import (
     seed_article_html,
 )
 from tests.browser.conftest import is_pasted_junk, sign_in
+
+# The browser's side of pages that are the same whatever the database: CI runs these on
+# SQLite only (pyproject.toml's `frontend` marker).
+pytestmark = pytest.mark.frontend
 
 
 def topic_url(topic) -> str:

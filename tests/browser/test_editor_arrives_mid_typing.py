@@ -14,6 +14,10 @@ from playwright.sync_api import expect
 
 from folkmoot.discussions.models import Post
 
+# The browser's side of pages that are the same whatever the database: CI runs these on
+# SQLite only (pyproject.toml's `frontend` marker).
+pytestmark = pytest.mark.frontend
+
 BODY = "Typed by a quick guest"
 EMAIL = "quick@example.net"
 # The reply's keys, a click on the email field, the address's keys.

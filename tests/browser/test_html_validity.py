@@ -2,12 +2,17 @@
 pages, the moderation queue, the error pages, and the reply box with its editor open (the page as
 the browser holds it then)."""
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from folkmoot.faults.views import server_error
 from tests.factories import PASSWORD
 from tests.html_validator import validation_errors
+
+# The browser's side of pages that are the same whatever the database: CI runs these on
+# SQLite only (pyproject.toml's `frontend` marker).
+pytestmark = pytest.mark.frontend
 
 
 def fetch(client: Client, path: str, status: int = 200) -> str:

@@ -12,6 +12,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
+# The browser's side of pages that are the same whatever the database: CI runs these on
+# SQLite only (pyproject.toml's `frontend` marker).
+pytestmark = pytest.mark.frontend
+
 
 @pytest.mark.parametrize(
     "module_delay,pause_before_submit", [(0.0, 0.0), (0.1, 0.05), (0.8, 0.0), (0.8, 1.2)]
