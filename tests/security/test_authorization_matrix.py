@@ -216,6 +216,7 @@ EXPECTED = {
     "admin:auth_user_password_change":        "L/L      L/L      L/L      L/L      L/L      L/L      403/403  L/L      L/L",
     # History of a model the world has no object of: the admin redirects before asking.
     "admin:auth_group_history":               "L/L      L/L      L/L      L/L      L/L      L/L      302/302  L/L      L/L",
+    "admin:mail_bounce_history":              "L/L      L/L      L/L      L/L      L/L      L/L      302/302  L/L      L/L",
     "admin:mail_outboxemail_history":         "L/L      L/L      L/L      L/L      L/L      L/L      302/302  L/L      L/L",
     "admin:composer_uploadpolicy_history":    "L/L      L/L      L/L      L/L      L/L      L/L      302/302  L/L      L/L",
     "admin:composer_linkpreview_history":     "L/L      L/L      L/L      L/L      L/L      L/L      302/302  L/L      L/L",
