@@ -103,6 +103,21 @@ def test_a_moderator_deletes_a_post_in_a_dialog_and_undoes_it_in_place(page, cat
     assert page.evaluate(STAYED)
 
 
+def test_a_moderator_deletes_the_whole_topic_from_its_tools_in_place(page, category):
+    topic = moderator_on_topic(page, category, replies=1)
+    tools = page.get_by_role("region", name="Moderator tools for this topic")
+    tools.get_by_role("link", name="Delete topic").click()
+    dialog = page.get_by_role("dialog", name=f"Delete the topic “{topic.title}”?")
+    dialog.get_by_role("button", name="Delete").click()
+
+    expect(dialog).to_have_count(0)
+    expect(page.locator(".topic-deleted")).to_contain_text("This topic was deleted")
+    expect(page.locator("#post-1")).to_contain_text("This post was deleted")
+    expect(page.locator("#post-1").get_by_role("button", name="Undo delete")).to_be_focused()
+    assert page.evaluate(STAYED)
+    assert Topic.objects.get(pk=topic.pk).is_deleted
+
+
 def test_cancelling_the_dialog_changes_nothing(page, category):
     topic = moderator_on_topic(page, category)
     link = page.locator("#post-2").get_by_role("link", name="Delete")

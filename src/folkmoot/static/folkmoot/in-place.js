@@ -14,6 +14,7 @@
   let busy = false;
   let dialog = null;
   let origin = null; // the post article (or the tools) a dialog was opened from
+  let originPost = null; // and the post it is about
 
   const announcer = document.createElement("div");
   announcer.className = "visually-hidden";
@@ -173,12 +174,18 @@
     return element.closest("article[data-post-id]") || element.closest("[id]");
   }
 
+  function postOf(element) {
+    const article = element.closest("article[data-post-id]");
+    return element.dataset.postId || (article && article.dataset.postId) || null;
+  }
+
   async function submitInPlace(form, data) {
     const inDialog = dialog !== null && dialog.contains(form);
     const anchor = inDialog ? origin : placeOf(form);
     // The posts acted on: the one the form (or the dialog's link) is in, and those ticked.
     const ids = data.getAll("post");
-    if (anchor && anchor.dataset.postId) ids.push(anchor.dataset.postId);
+    const about = inDialog ? originPost : postOf(form);
+    if (about) ids.push(about);
     const url = actionOf(form);
     const action = new URL(url).pathname;
     const response = await fetch(url, {
@@ -199,7 +206,10 @@
     }
     const formError = response.status >= 400 && response.status < 500;
     if ((response.ok || formError) && page.querySelector(FORMS)) {
-      if (!inDialog) origin = anchor;
+      if (!inDialog) {
+        origin = anchor;
+        originPost = about;
+      }
       openDialog(page, response.url);
       return true;
     }
@@ -242,6 +252,7 @@
           const page = parse(html);
           if (!response.ok || !page.querySelector(FORMS)) return false;
           origin = placeOf(link);
+          originPost = postOf(link);
           openDialog(page, response.url);
           return true;
         });
