@@ -50,7 +50,7 @@ def test_report_then_hide_from_the_queue(page, browser, live_server, category):
     page.get_by_label("Spam or advertising").check()
     page.get_by_label("Anything the moderators should know").fill("Sells watches")
     page.get_by_role("button", name="Send report").click()
-    expect(page.get_by_text("the moderators will look at this post")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("the moderators will look at this post")
 
     context = browser.new_context(base_url=live_server.url)
     mod_page = context.new_page()

@@ -42,6 +42,7 @@ from folkmoot.composer.rendering import RENDERER_VERSION
 from folkmoot.forums.models import Category
 from folkmoot.moderation.models import QueuedPost
 from folkmoot.moderation.policy import hold_reason
+from folkmoot.notifications import services as notifications
 
 from . import events
 from .events import PostChange, ReactionChange, RecommendationChange, TopicChange
@@ -635,10 +636,20 @@ def _carry_category_counts(before: list[tuple[int, int, int]], after: list[tuple
         )
 
 
-def _rehome(source: Topic, target: Topic, post_ids: list[int], *, keep_opening: bool) -> int:
+@dataclass(frozen=True)
+class _Rehomed:
+    """What `_rehome` did: how many posts moved, and the numbers `target` now gives the posts
+    it held and the posts that came (each: old number in its topic → new number in target)."""
+
+    moved: int
+    target_numbers: dict[int, int]
+    source_numbers: dict[int, int]
+
+
+def _rehome(source: Topic, target: Topic, post_ids: list[int], *, keep_opening: bool) -> _Rehomed:
     """Move the posts `post_ids` of `source` into `target`, interleaved by time with target's
     (after its opening post when `keep_opening`), and close the gaps they leave in `source`.
-    Caller holds both topics' locks and recounts. Returns how many posts moved."""
+    Caller holds both topics' locks and recounts."""
     chosen = set(post_ids)
     numbered = _numbered_posts(topic=source)
     moving = [post for post in numbered if post.pk in chosen]
@@ -655,7 +666,12 @@ def _rehome(source: Topic, target: Topic, post_ids: list[int], *, keep_opening: 
     waiting = Post.objects.filter(topic=source, pk__in=post_ids, number__isnull=True)
     moved = len(moving) + waiting.update(topic=target)
     Recommendation.objects.filter(post_id__in=post_ids, topic=source).update(topic=target)
-    return moved
+    new_number = {post.pk: index for index, post in enumerate(ordered, start=1)}
+    return _Rehomed(
+        moved=moved,
+        target_numbers={post.number: new_number[post.pk] for post in present},
+        source_numbers={post.number: new_number[post.pk] for post in moving},
+    )
 
 
 def merge_topics(source: Topic, *, into: Topic) -> bool:
@@ -669,7 +685,14 @@ def merge_topics(source: Topic, *, into: Topic) -> bool:
         return False
     before = [_category_share(src), _category_share(dst)]
     all_ids = list(Post.objects.filter(topic=src).values_list("pk", flat=True))
-    _rehome(src, dst, all_ids, keep_opening=False)
+    rehomed = _rehome(src, dst, all_ids, keep_opening=False)
+    # Its followers follow the merged topic, and what each member read stays read.
+    notifications.carry_to_merged_topic(
+        source_id=src.pk,
+        target_id=dst.pk,
+        source_numbers=rehomed.source_numbers,
+        target_numbers=rehomed.target_numbers,
+    )
     _recount(dst)
     _recount(src)
     src.is_deleted, src.merged_into = True, dst
@@ -693,7 +716,7 @@ def move_posts(source: Topic, *, post_ids: list[int], to: Topic) -> int:
     if not movable:
         return 0
     before = [_category_share(src), _category_share(dst)]
-    moved = _rehome(src, dst, movable, keep_opening=True)
+    moved = _rehome(src, dst, movable, keep_opening=True).moved
     _recount(dst)
     _recount(src)
     _carry_category_counts(before, [_category_share(src), _category_share(dst)])

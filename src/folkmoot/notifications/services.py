@@ -4,10 +4,12 @@ the one entry point through which every app tells members of something.
 `notify` runs inside the transaction of the change it reports: its rows (the notifications,
 the queued emails) commit with the change or not at all."""
 
+from bisect import bisect_right
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, OuterRef, PositiveIntegerField, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from folkmoot.accounts.models import User
@@ -360,6 +362,82 @@ def visited_topic(*, member, topic: Topic, up_to: int | None = None) -> None:
 
 
 # --- consequences of the lifecycle (called from discussions/events.py) ---------------------
+
+
+def carry_to_merged_topic(
+    *,
+    source_id: int,
+    target_id: int,
+    source_numbers: dict[int, int],
+    target_numbers: dict[int, int],
+) -> None:
+    """Topic `source_id` was merged into `target_id` (called by the lifecycle's merge, in its
+    transaction), its posts and the target's numbered again: `source_numbers` and
+    `target_numbers` map each post's old number in its topic to its number in the merged one.
+
+    Followers of the source follow the target with their own choices (delivery, anonymity);
+    who followed both keeps the target's row. Each member's read mark in the target becomes
+    the highest merged number up to which they had read every post: all of both topics read
+    is all of the merged topic read, and no post they had not read counts as read. A topic
+    never opened counts as unread. A fixed number of queries, whatever the number of members."""
+    merged_top = len(source_numbers) + len(target_numbers)
+    reads_of = {source_id: _read_up_to(source_numbers, merged_top)}
+    reads_of[target_id] = _read_up_to(target_numbers, merged_top)
+    marks: dict[int, set[int]] = {source_id: set(), target_id: set()}
+    for topic_id, mark in (
+        TopicRead.objects.filter(topic_id__in=[source_id, target_id])
+        .values_list("topic_id", "last_number")
+        .distinct()
+    ):
+        marks[topic_id].add(mark)
+
+    def merged_mark(topic_id: int) -> Case:
+        """A read mark of this topic (the row's `last_number`) as a mark in the merged topic."""
+        read_up_to = reads_of[topic_id]
+        whens = [When(last_number=mark, then=Value(read_up_to(mark))) for mark in marks[topic_id]]
+        return Case(*whens, default=Value(0), output_field=PositiveIntegerField())
+
+    source_reads = TopicRead.objects.filter(topic_id=source_id)
+    target_reads = TopicRead.objects.filter(topic_id=target_id)
+    if marks[target_id]:
+        in_source = source_reads.filter(member_id=OuterRef("member_id"))
+        target_reads.update(
+            last_number=Least(
+                merged_mark(target_id),
+                Coalesce(
+                    Subquery(in_source.annotate(mark=merged_mark(source_id)).values("mark")[:1]),
+                    Value(reads_of[source_id](0)),
+                ),
+            )
+        )
+    if marks[source_id]:
+        source_reads.filter(member_id__in=target_reads.values("member_id")).delete()
+        source_reads.update(
+            topic_id=target_id,
+            last_number=Least(merged_mark(source_id), Value(reads_of[target_id](0))),
+        )
+    source_follows = Follow.objects.filter(topic_id=source_id)
+    following_target = Follow.objects.filter(topic_id=target_id).values("member_id")
+    source_follows.filter(member_id__in=following_target).delete()
+    source_follows.update(topic_id=target_id)
+
+
+def _read_up_to(numbers: dict[int, int], merged_top: int):
+    """For a member who read one topic's posts up to a number: the highest merged number up to
+    which they read every one of its posts (the merged topic's last when they read them all)."""
+    old = sorted(numbers)
+    # earliest[i]: the lowest merged number among the posts numbered old[i] and after.
+    earliest = [0] * len(old)
+    lowest = merged_top + 1
+    for index in range(len(old) - 1, -1, -1):
+        lowest = min(lowest, numbers[old[index]])
+        earliest[index] = lowest
+
+    def read_up_to(mark: int) -> int:
+        first_unread = bisect_right(old, mark)
+        return earliest[first_unread] - 1 if first_unread < len(old) else merged_top
+
+    return read_up_to
 
 
 def forget_post(*, post: Post) -> None:
