@@ -101,6 +101,10 @@ def test_a_moderator_deletes_a_post_in_a_dialog_and_undoes_it_in_place(page, cat
     expect(announced(page)).to_have_text("Restored post #3.")
     assert Post.objects.get(topic=topic, number=3).status == Post.Status.PUBLISHED
     assert page.evaluate(STAYED)
+    # The redrawn post has the buttons the page's scripts show, as it had before.
+    expect(post.get_by_role("button", name="Multi-quote")).to_be_visible()
+    post.get_by_text("Share", exact=True).click()
+    expect(post.get_by_role("button", name="Copy link")).to_be_visible()
 
 
 def test_a_moderator_deletes_the_whole_topic_from_its_tools_in_place(page, category):

@@ -33,6 +33,11 @@ def test_a_reply_appears_in_pages_open_on_the_topic(browser, live_server, db, se
             expect(page.locator("article.post")).to_have_count(4)
             expect(button).to_be_hidden()
             assert page.url.endswith(url)  # shown in place, not by going anywhere
+            # With the buttons the page's scripts show in the posts it opened with.
+            added = page.locator("#post-4")
+            expect(added.get_by_role("button", name="Multi-quote")).to_be_visible()
+            added.get_by_text("Share", exact=True).click()
+            expect(added.get_by_role("button", name="Copy link")).to_be_visible()
         # The member's reading of the new reply is recorded like any other.
         expect(member_page.locator("html")).to_have_attribute("data-read-up-to", "4")
         assert TopicRead.objects.get(member=reader, topic=topic).last_number == 4

@@ -48,13 +48,7 @@
     }
   });
 
-  // --- copy link and the system's share sheet --------------------------------------------
-  for (const button of document.querySelectorAll(".copy-link")) {
-    if (navigator.clipboard) button.hidden = false;
-  }
-  for (const button of document.querySelectorAll(".web-share")) {
-    if (navigator.share) button.hidden = false;
-  }
+  // --- copy link and the system's share sheet (shown by revealButtons, below) ------------
   document.addEventListener("click", async (event) => {
     const copy = event.target.closest(".copy-link");
     if (copy) {
@@ -174,7 +168,22 @@
     if (quotes.length) appendToReply(quotes.join(""));
   }
 
-  for (const button of document.querySelectorAll(".multi-quote")) button.hidden = false;
+  // The buttons that need this script (and, for copy and share, this browser's support), in
+  // the page and in posts shown later: new replies, a post redrawn in place by a moderator.
+  function revealButtons(root) {
+    for (const button of root.querySelectorAll(".copy-link")) {
+      if (navigator.clipboard) button.hidden = false;
+    }
+    for (const button of root.querySelectorAll(".web-share")) {
+      if (navigator.share) button.hidden = false;
+    }
+    for (const button of root.querySelectorAll(".multi-quote")) button.hidden = false;
+  }
+  revealButtons(document);
   drawBasket();
+  document.addEventListener("folkmoot:posts-added", (event) => {
+    for (const post of event.detail) revealButtons(post);
+    drawBasket();
+  });
   window.addEventListener("storage", (event) => { if (event.key === BASKET) drawBasket(); });
 })();
