@@ -18,6 +18,22 @@ pytestmark = pytest.mark.e2e
 SEED_TITLE = "Islamic State Kills 700 Alawite Syrian Soldiers"
 
 
+# The start of the scripts e2e tests run with `folkmoot manage shell -c`: `session_of(member)`
+# is a session key that signs the test's HTTP client in as that member, with no password.
+SESSION_OF = """
+from importlib import import_module
+from django.conf import settings
+
+def session_of(member):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(member.pk)
+    store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+    store["_auth_user_hash"] = member.get_session_auth_hash()
+    store.create()
+    return store.session_key
+"""
+
+
 @contextlib.contextmanager
 def throwaway_database_url(prefix: str = "folkmoot_e2e"):
     """A throwaway database of the kind the suite runs on (SQLite unless DATABASE_URL says):

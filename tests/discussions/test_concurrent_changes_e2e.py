@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.test_demo_e2e import (  # noqa: F401 (fixtures)
+    SESSION_OF,
     demo_database_url,
     folkmoot,
     folkmoot_env,
@@ -22,10 +23,10 @@ from tests.test_demo_e2e import (  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
-SETUP = """
+SETUP = (
+    SESSION_OF
+    + """
 import json
-from importlib import import_module
-from django.conf import settings
 from django.db import transaction
 from folkmoot.accounts.models import User
 from folkmoot.discussions import services
@@ -35,13 +36,6 @@ category = Category.objects.create(name="Races", guest_policy="none")
 def member(name, **extra):  # signs in by session: no password to hash
     user = User.objects.create_user(name, f"{name}@example.org", **extra)
     return user
-def session(user):
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store["_auth_user_id"] = str(user.pk)
-    store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 author = member("author")
 writers = [member(f"writer{n}") for n in range(8)]
 moderators = [member(f"mod{n}", is_staff=True) for n in range(2)]
@@ -59,10 +53,11 @@ print("RESULT " + json.dumps({
     "topic": topic.pk, "slug": topic.slug, "doomed": doomed.pk,
     "doomed_first": doomed.posts.get(number=1).pk,
     "replies": [post.pk for post in replies],
-    "author": session(author), "writers": [session(user) for user in writers],
-    "moderators": [session(user) for user in moderators],
+    "author": session_of(author), "writers": [session_of(user) for user in writers],
+    "moderators": [session_of(user) for user in moderators],
 }))
 """
+)
 
 COUNTS = """
 import json

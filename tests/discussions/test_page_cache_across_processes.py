@@ -12,6 +12,7 @@ import pytest
 
 from tests.redis_server import RedisServer
 from tests.test_demo_e2e import (  # noqa: F401 (fixtures)
+    SESSION_OF,
     demo_database_url,
     folkmoot,
     folkmoot_env,
@@ -20,28 +21,24 @@ from tests.test_demo_e2e import (  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.e2e
 
-SETUP = """
+SETUP = (
+    SESSION_OF
+    + """
 import json
-from importlib import import_module
-from django.conf import settings
 from folkmoot.accounts.models import User
 from folkmoot.discussions import services
 from folkmoot.forums.models import Category
 
 category = Category.objects.create(name="Shared", guest_policy="none")
 author = User.objects.create_user("author", "author@example.org")  # signs in by session
-store = import_module(settings.SESSION_ENGINE).SessionStore()
-store["_auth_user_id"] = str(author.pk)
-store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-store["_auth_user_hash"] = author.get_session_auth_hash()
-store.create()
 replied = services.start_topic(category=category, author=author, title="Replied", body="One")
 quiet = services.start_topic(category=category, author=author, title="Quiet", body="Two")
 print("RESULT " + json.dumps({
     "replied": replied.get_absolute_url(), "quiet": quiet.get_absolute_url(),
-    "session": store.session_key,
+    "session": session_of(author),
 }))
 """
+)
 
 
 @pytest.fixture(params=["files", "redis"])

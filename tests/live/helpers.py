@@ -16,7 +16,12 @@ from pathlib import Path
 import httpx
 
 from tests.redis_server import RedisServer, free_port
-from tests.test_demo_e2e import folkmoot, throwaway_database_url, wait_until_serving
+from tests.test_demo_e2e import (
+    SESSION_OF,
+    folkmoot,
+    throwaway_database_url,
+    wait_until_serving,
+)
 
 # Starting a site takes minutes when the machine is busy with other test runs.
 START_SECONDS = 300
@@ -39,21 +44,13 @@ def serving(env: dict, *arguments: str):
         process.wait(timeout=30)
 
 
-SETUP = """
+SETUP = (
+    SESSION_OF
+    + """
 import json
-from importlib import import_module
-from django.conf import settings
 from folkmoot.accounts.models import User
 from folkmoot.discussions import services
 from folkmoot.forums.models import Category
-
-def session_of(member):
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store["_auth_user_id"] = str(member.pk)
-    store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-    store["_auth_user_hash"] = member.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 open_category = Category.objects.create(name="Open", guest_policy="none")
 held_category = Category.objects.create(
@@ -80,6 +77,7 @@ print("RESULT " + json.dumps({
     "author": session_of(author), "reader": session_of(reader),
 }))
 """
+)
 
 REPLY = """
 import json, sys

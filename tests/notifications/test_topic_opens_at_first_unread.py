@@ -20,18 +20,6 @@ def pages_of_two(settings):
     set_limits(settings, POSTS_PER_PAGE=2)
 
 
-@pytest.fixture
-def reader(db):
-    """A member who joined before everything the tests write."""
-    return MemberFactory(date_joined=timezone.now() - timedelta(days=1))
-
-
-@pytest.fixture
-def reader_client(client, reader):
-    client.force_login(reader)
-    return client
-
-
 def read_up_to(client, topic, number: int):
     assert client.post(f"/t/{topic.pk}/read/", {"number": str(number)}).status_code == 302
 

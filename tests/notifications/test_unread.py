@@ -1,27 +1,10 @@
 """Unread tracking: which topics and posts a member has not read, where they start, and how
 reading is recorded (a POST from the page, never the GET that shows it)."""
 
-from datetime import timedelta
-
-import pytest
-from django.utils import timezone
-
 from folkmoot.discussions import services as discussion_services
 from folkmoot.notifications import kinds, services
 from folkmoot.notifications.models import Notification, TopicRead
 from tests.factories import CategoryFactory, MemberFactory, make_topic
-
-
-@pytest.fixture
-def reader(db):
-    """A member who joined before everything the tests write."""
-    return MemberFactory(date_joined=timezone.now() - timedelta(days=1))
-
-
-@pytest.fixture
-def reader_client(client, reader):
-    client.force_login(reader)
-    return client
 
 
 def read_up_to(client, topic, number: int, **headers):
