@@ -715,14 +715,20 @@ def move_posts(source: Topic, *, post_ids: list[int], to: Topic) -> int:
     movable = _movable(src, post_ids)
     if not movable:
         return 0
+    return _take_posts(src, dst, movable, keep_opening=True).moved
+
+
+def _take_posts(src: Topic, dst: Topic, post_ids: list[int], *, keep_opening: bool) -> _Rehomed:
+    """A move or a split: the posts into `dst` (_rehome), both topics and their categories
+    counted again, and both topics' change events."""
     before = [_category_share(src), _category_share(dst)]
-    moved = _rehome(src, dst, movable, keep_opening=True).moved
+    rehomed = _rehome(src, dst, post_ids, keep_opening=keep_opening)
     _recount(dst)
     _recount(src)
     _carry_category_counts(before, [_category_share(src), _category_share(dst)])
     events.topic_changed(TopicChange(topic=dst, moved_from=src.category_id))
     events.topic_changed(TopicChange(topic=src))
-    return moved
+    return rehomed
 
 
 def _movable(source: Topic, post_ids: list[int]) -> list[int]:
@@ -750,13 +756,7 @@ def split_topic(
     new = create_topic(category=category, author=opening.author, title=title)
     Topic.objects.filter(pk=new.pk).update(created_at=opening.created_at)
     new.created_at = opening.created_at
-    before = [_category_share(src), _category_share(new)]
-    _rehome(src, new, movable, keep_opening=False)
-    _recount(new)
-    _recount(src)
-    _carry_category_counts(before, [_category_share(src), _category_share(new)])
-    events.topic_changed(TopicChange(topic=new, moved_from=src.category_id))
-    events.topic_changed(TopicChange(topic=src))
+    _take_posts(src, new, movable, keep_opening=False)
     return new
 
 
