@@ -376,7 +376,12 @@ if os.environ.get("FOLKMOOT_S3_BUCKET"):
         },
     }
 
-LANGUAGE_CODE = "en-us"
+# The site's language: anonymous readers' pages and emails to members who chose none.
+LANGUAGE_CODE = os.environ.get("FOLKMOOT_LANGUAGE", "en")
+# The languages a member may choose. Arabic has no catalogue yet: it is offered to prove that
+# right-to-left layout works (texts fall back to English, the page is mirrored).
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ar", "العربية")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

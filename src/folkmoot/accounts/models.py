@@ -35,6 +35,9 @@ class User(AbstractUser):
     theme = models.CharField(
         max_length=6, choices=Theme.choices, default=Theme.SYSTEM, db_default=Theme.SYSTEM
     )
+    # A code from settings.LANGUAGES: pages and emails for this member are in it. Blank: the
+    # site's language (FOLKMOOT_LANGUAGE).
+    language = models.CharField(max_length=16, blank=True, db_default="")
 
     class Meta:
         db_table = "accounts_user"
