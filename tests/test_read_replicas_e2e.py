@@ -4,6 +4,7 @@ from. Anonymous readers' pages come from the replica; members, and a browser tha
 written, read from the primary; writes (sessions here) land on the primary."""
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -88,5 +89,48 @@ def test_anonymous_pages_read_from_the_replica_members_and_writers_from_the_prim
 
             with httpx.Client(base_url=base_url, timeout=30) as another_reader:
                 assert replica_title in another_reader.get(topic_path).text
+    finally:
+        drop(replica_url)
+
+
+RETITLE_AND_TELL_THE_CACHE = """
+from folkmoot.discussions import page_cache
+from folkmoot.discussions.models import Topic
+topic = Topic.objects.order_by("pk").first()
+Topic.objects.filter(pk=topic.pk).update(title="Retitled again on the primary")
+page_cache.bump(topics=[topic.pk], categories=[topic.category_id])  # as every change does
+"""
+
+
+def test_a_page_changed_moments_ago_is_cached_from_the_primary_not_a_lagging_replica(
+    folkmoot_env,  # noqa: F811
+):
+    env = {**folkmoot_env, "FOLKMOOT_PAGE_CACHE_SECONDS": "300"}
+    lag_seconds = 8
+    folkmoot(env, "demo", "--setup-only")  # its posts changed every page's version
+    set_up = time.monotonic()
+    replica_url = copy_of_the_database(env)  # it never catches up: lag without end
+    try:
+        topic_path, replica_title = (
+            folkmoot(env, "manage", "shell", "-c", RETITLE_ON_THE_PRIMARY)
+            .splitlines()[-1]
+            .split(" ", 1)
+        )
+        serving_env = {
+            **env,
+            "DATABASE_REPLICA_URLS": replica_url,
+            "FOLKMOOT_REPLICA_LAG_SECONDS": str(lag_seconds),
+        }
+        with serving(serving_env, "serve", "--workers", "1") as (base_url, _):
+            time.sleep(max(0, lag_seconds - (time.monotonic() - set_up)))
+            with httpx.Client(base_url=base_url, timeout=30) as reader:
+                # Nothing changed lately: the page is read from the replica, and cached.
+                assert replica_title in reader.get(topic_path).text
+            folkmoot(serving_env, "manage", "shell", "-c", RETITLE_AND_TELL_THE_CACHE)
+            for _ in range(2):  # the first renders it, the second is the cached copy
+                with httpx.Client(base_url=base_url, timeout=30) as reader:
+                    page = reader.get(topic_path)
+                    assert "Retitled again on the primary" in page.text
+                    assert "folkmoot_primary" not in reader.cookies  # not a writer's browser
     finally:
         drop(replica_url)

@@ -8,6 +8,7 @@ request writes, the rest of it reads from the primary too. Members always read f
 primary: their pages hold their own state (unread marks, drafts, notifications).
 """
 
+import contextlib
 import contextvars
 import random
 
@@ -24,6 +25,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 def replica_aliases() -> list[str]:
     return [alias for alias in settings.DATABASES if alias.startswith("replica")]
+
+
+@contextlib.contextmanager
+def from_the_primary():
+    """Every read inside goes to the primary, whatever the request allows."""
+    token = _replica_allowed.set(False)
+    try:
+        yield
+    finally:
+        _replica_allowed.reset(token)
 
 
 class ReplicaRouter:

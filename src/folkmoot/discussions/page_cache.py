@@ -12,6 +12,11 @@ its category's pages and the index stale, and leaves every other topic and categ
 The timeout bounds what the versions do not track: a category renamed in the admin, or an
 author's post count shown on another topic.
 
+With read replicas, a page missing from the cache within FOLKMOOT_REPLICA_LAG_SECONDS of a
+change to its scope is rendered from the primary: a replica may not have the change yet, and a
+copy rendered from it would be kept under the new version until the next change. Versions
+carry the time of the change for this (one created for a missing key carries none).
+
 The cache is shared by every process of the site: Redis when `REDIS_URL` is set, else files in
 FOLKMOOT_DATA_DIR (the `pages` cache in settings), so a reply through one `serve` process or
 the worker is seen through the others on the next request. Versions are fresh random tokens,
@@ -38,6 +43,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 
+from .. import replicas
 from . import pending_cookie, queries
 
 SITE_VERSION_KEY = "version:site"
@@ -52,8 +58,17 @@ def pages_cache():
     return caches["pages" if "pages" in settings.CACHES else "default"]
 
 
-def _token() -> str:
-    return secrets.token_hex(8)
+def _token(*, changed_at: float | None = None) -> str:
+    """A fresh version: when its scope changed, and random bytes no other version has."""
+    return f"{time.time() if changed_at is None else changed_at:.3f}:{secrets.token_hex(8)}"
+
+
+def _changed_within(versions: tuple[str, ...], seconds: float) -> bool:
+    try:
+        changed = max(float(version.partition(":")[0]) for version in versions)
+    except ValueError:  # a version of an older release, without its time
+        return False
+    return time.time() - changed < seconds
 
 
 INDEX_SCOPE = "index"
@@ -143,7 +158,7 @@ def _served(request, etag: str, content: bytes) -> HttpResponse:
 def _versions(cache, version_keys: list[str]) -> tuple | None:
     """The versions the page depends on, each created if missing (evicted, never bumped)."""
     for key in version_keys:
-        cache.add(key, _token(), timeout=None)
+        cache.add(key, _token(changed_at=0), timeout=None)  # missing is not a change
     found = cache.get_many(version_keys)
     if any(key not in found for key in version_keys):
         return None  # the cache is unavailable
@@ -191,7 +206,11 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
         entry = cache.get(key) if locked else _wait_for_copy(cache, key, lock, versions)
         if entry is not None and entry[0] == versions:
             return _served(request, entry[1], entry[2])
-        response = render()
+        if _changed_within(versions, settings.FOLKMOOT["REPLICA_LAG_SECONDS"]):
+            with replicas.from_the_primary():  # a replica may not have the change yet
+                response = render()
+        else:
+            response = render()
         if response.status_code == 200 and _is_canonical(response, _canonical_query(request)):
             etag = _etag(response.content)
             cache.set(
