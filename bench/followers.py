@@ -17,7 +17,6 @@ the site and by email) and one with none. Then:
 """
 
 import argparse
-import contextlib
 import os
 import socket
 import statistics
@@ -26,36 +25,17 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+from tests.test_demo_e2e import throwaway_database_url  # noqa: E402
 
 
 def percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-@contextlib.contextmanager
-def throwaway_database():
-    """None for SQLite, else a new PostgreSQL database beside DATABASE_URL's, dropped after."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield None
-        return
-    import psycopg
-
-    base = url.rpartition("/")[0]
-    name = f"folkmoot_bench_followers_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 class Sink:
@@ -96,7 +76,7 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     data_dir = Path(tempfile.mkdtemp(prefix="folkmoot-bench-followers-"))
-    with throwaway_database() as database_url:
+    with throwaway_database_url("folkmoot_bench_followers") as database_url:
         env = {
             **os.environ,
             "FOLKMOOT_DATA_DIR": str(data_dir),
