@@ -492,9 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=prepare_serve)
 
     worker_parser = commands.add_parser("worker", help="run background tasks")
-    worker_parser.add_argument(
-        "--queue", help="run only this queue (by default: all, the fetches queue beside the default one)"
-    )
+    worker_parser.add_argument("--queue", help="run only this queue (by default: every queue)")
     worker_parser.set_defaults(handler=worker)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=migrate)
 
