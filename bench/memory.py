@@ -5,10 +5,16 @@
 
 Uses DATABASE_URL and REDIS_URL as set (SQLite and files without them). Prints each process's
 RSS and PSS (RSS counts pages shared between processes once per process; PSS shares them out,
-so the PSS total is what the machine really spends) and the totals.
+so the PSS total is what the machine really spends) and the totals, with and without the live
+server that `serve` starts beside the site.
+
+Modules are loaded from compiled bytecode, as in a deployment (pip and `uv sync
+--compile-bytecode` write it at install): compiling them at every start, which
+PYTHONDONTWRITEBYTECODE would make each process do, costs ~13 MiB more a process.
 """
 
 import argparse
+import compileall
 import os
 import socket
 import subprocess
@@ -23,6 +29,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from running_forum import FOLKMOOT  # noqa: E402
+
+import folkmoot  # noqa: E402
 
 
 def free_port() -> int:
@@ -55,7 +63,8 @@ def snapshot(roots: dict[str, int]) -> list[tuple[str, int, int, int]]:
                 pss = kib(pid, "Pss", "smaps_rollup")
             except (FileNotFoundError, ProcessLookupError):
                 continue  # a forked job that just ended
-            rows.append((f"{role}: {command[-60:]}", pid, rss, pss))
+            name = "live" if "serve-live" in command else role
+            rows.append((f"{name}: {command[-60:]}", pid, rss, pss))
     return rows
 
 
@@ -66,6 +75,11 @@ def report(label: str, rows) -> tuple[float, float]:
     rss_total = sum(row[2] for row in rows) / 1024
     pss_total = sum(row[3] for row in rows) / 1024
     print(f"  total    RSS {rss_total:6.1f} MiB  PSS {pss_total:6.1f} MiB")
+    site = [row for row in rows if not row[0].startswith("live:")]
+    print(
+        f"  without the live server: RSS {sum(row[2] for row in site) / 1024:6.1f} MiB"
+        f"  PSS {sum(row[3] for row in site) / 1024:6.1f} MiB"
+    )
     return rss_total, pss_total
 
 
@@ -109,6 +123,9 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="folkmoot-memory-"))
     env = {**os.environ, "FOLKMOOT_DATA_DIR": str(data_dir), "LOG_LEVEL": "warning"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for folder in {Path(folkmoot.__file__).parent, Path(httpx.__file__).parent.parent}:
+        compileall.compile_dir(folder, quiet=1)  # Folkmoot, and the packages it runs on
     subprocess.run([*FOLKMOOT, "demo", "--setup-only"], env=env, check=True, capture_output=True)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
