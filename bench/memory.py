@@ -68,7 +68,7 @@ def snapshot(roots: dict[str, int]) -> list[tuple[str, int, int, int]]:
     return rows
 
 
-def report(label: str, rows) -> tuple[float, float]:
+def report(label: str, rows) -> tuple[float, float, float, float]:
     print(f"\n{label}")
     for name, pid, rss, pss in rows:
         print(f"  {pid:>7}  RSS {rss / 1024:6.1f} MiB  PSS {pss / 1024:6.1f} MiB  {name}")
@@ -76,16 +76,14 @@ def report(label: str, rows) -> tuple[float, float]:
     pss_total = sum(row[3] for row in rows) / 1024
     print(f"  total    RSS {rss_total:6.1f} MiB  PSS {pss_total:6.1f} MiB")
     site = [row for row in rows if not row[0].startswith("live:")]
-    print(
-        f"  without the live server: RSS {sum(row[2] for row in site) / 1024:6.1f} MiB"
-        f"  PSS {sum(row[3] for row in site) / 1024:6.1f} MiB"
-    )
-    return rss_total, pss_total
+    site_rss, site_pss = sum(row[2] for row in site) / 1024, sum(row[3] for row in site) / 1024
+    print(f"  without the live server: RSS {site_rss:6.1f} MiB  PSS {site_pss:6.1f} MiB")
+    return rss_total, pss_total, site_rss, site_pss
 
 
-def wait_until_up(url: str, timeout: float = 300) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             if httpx.get(url, timeout=5).status_code == 200:
                 return
@@ -129,10 +127,13 @@ def main() -> None:
     subprocess.run([*FOLKMOOT, "demo", "--setup-only"], env=env, check=True, capture_output=True)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*FOLKMOOT, "serve", "--workers", "2", "--port", str(port)], env=env)
+    # The live server's port too: the default (the site's + 1) may be taken.
+    live_port = str(free_port())
+    serve = [*FOLKMOOT, "serve", "--workers", "2", "--port", str(port), "--live-port", live_port]
+    server = subprocess.Popen(serve, env=env)
     worker = subprocess.Popen([*FOLKMOOT, "worker"], env=env)
     try:
-        wait_until_up(base_url + "/")
+        wait_until_up(base_url + "/", server)
         index = httpx.get(base_url + "/").text
         topics = sorted(set(part.split('"', 1)[0] for part in index.split('href="/t/')[1:]))
         paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in topics[:8]]
@@ -142,9 +143,10 @@ def main() -> None:
         at_10k = report("after 10,000 requests", snapshot(roots))
         drive(base_url, paths, args.requests - 10_000, args.threads)
         at_end = report(f"after {args.requests:,} requests", snapshot(roots))
+        growth = [100 * (end / start - 1) for start, end in zip(at_10k, at_end, strict=True)]
         print(
-            f"\ngrowth from 10,000: RSS {100 * (at_end[0] / at_10k[0] - 1):+.1f} %, "
-            f"PSS {100 * (at_end[1] / at_10k[1] - 1):+.1f} %"
+            f"\ngrowth from 10,000: RSS {growth[0]:+.1f} %, PSS {growth[1]:+.1f} % "
+            f"(without the live server: RSS {growth[2]:+.1f} %, PSS {growth[3]:+.1f} %)"
         )
     finally:
         for process in (server, worker):
