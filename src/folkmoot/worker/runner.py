@@ -82,8 +82,11 @@ def _queue_worker(queue_name: str, worker_id: str) -> Worker:
 def _run_side_queue(worker: Worker) -> None:
     try:
         worker.run()
-    except Exception:  # the database gone for good: the process carries on without it
+    except Exception:
+        # The database gone for good, say. The whole process stops (as if told to), for its
+        # supervisor to start it again, rather than live on with a queue nobody serves.
         logger.exception("The %s queue's worker stopped", ",".join(worker.queue_names))
+        os.kill(os.getpid(), signal.SIGTERM)
     finally:
         connection.close()  # this thread's own connection
 
