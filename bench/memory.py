@@ -5,10 +5,16 @@
 
 Uses DATABASE_URL and REDIS_URL as set (SQLite and files without them). Prints each process's
 RSS and PSS (RSS counts pages shared between processes once per process; PSS shares them out,
-so the PSS total is what the machine really spends) and the totals.
+so the PSS total is what the machine really spends) and the totals, with and without the live
+server that `serve` starts beside the site.
+
+Modules are loaded from compiled bytecode, as in a deployment (pip and `uv sync
+--compile-bytecode` write it at install): compiling them at every start, which
+PYTHONDONTWRITEBYTECODE would make each process do, costs ~13 MiB more a process.
 """
 
 import argparse
+import compileall
 import os
 import socket
 import subprocess
@@ -23,6 +29,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from running_forum import FOLKMOOT  # noqa: E402
+
+import folkmoot  # noqa: E402
 
 
 def free_port() -> int:
@@ -55,23 +63,27 @@ def snapshot(roots: dict[str, int]) -> list[tuple[str, int, int, int]]:
                 pss = kib(pid, "Pss", "smaps_rollup")
             except (FileNotFoundError, ProcessLookupError):
                 continue  # a forked job that just ended
-            rows.append((f"{role}: {command[-60:]}", pid, rss, pss))
+            name = "live" if "serve-live" in command else role
+            rows.append((f"{name}: {command[-60:]}", pid, rss, pss))
     return rows
 
 
-def report(label: str, rows) -> tuple[float, float]:
+def report(label: str, rows) -> tuple[float, float, float, float]:
     print(f"\n{label}")
     for name, pid, rss, pss in rows:
         print(f"  {pid:>7}  RSS {rss / 1024:6.1f} MiB  PSS {pss / 1024:6.1f} MiB  {name}")
     rss_total = sum(row[2] for row in rows) / 1024
     pss_total = sum(row[3] for row in rows) / 1024
     print(f"  total    RSS {rss_total:6.1f} MiB  PSS {pss_total:6.1f} MiB")
-    return rss_total, pss_total
+    site = [row for row in rows if not row[0].startswith("live:")]
+    site_rss, site_pss = sum(row[2] for row in site) / 1024, sum(row[3] for row in site) / 1024
+    print(f"  without the live server: RSS {site_rss:6.1f} MiB  PSS {site_pss:6.1f} MiB")
+    return rss_total, pss_total, site_rss, site_pss
 
 
-def wait_until_up(url: str, timeout: float = 300) -> None:
+def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             if httpx.get(url, timeout=5).status_code == 200:
                 return
@@ -109,13 +121,19 @@ def main() -> None:
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="folkmoot-memory-"))
     env = {**os.environ, "FOLKMOOT_DATA_DIR": str(data_dir), "LOG_LEVEL": "warning"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for folder in {Path(folkmoot.__file__).parent, Path(httpx.__file__).parent.parent}:
+        compileall.compile_dir(folder, quiet=1)  # Folkmoot, and the packages it runs on
     subprocess.run([*FOLKMOOT, "demo", "--setup-only"], env=env, check=True, capture_output=True)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([*FOLKMOOT, "serve", "--workers", "2", "--port", str(port)], env=env)
+    # The live server's port too: the default (the site's + 1) may be taken.
+    live_port = str(free_port())
+    serve = [*FOLKMOOT, "serve", "--workers", "2", "--port", str(port), "--live-port", live_port]
+    server = subprocess.Popen(serve, env=env)
     worker = subprocess.Popen([*FOLKMOOT, "worker"], env=env)
     try:
-        wait_until_up(base_url + "/")
+        wait_until_up(base_url + "/", server)
         index = httpx.get(base_url + "/").text
         topics = sorted(set(part.split('"', 1)[0] for part in index.split('href="/t/')[1:]))
         paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in topics[:8]]
@@ -125,9 +143,10 @@ def main() -> None:
         at_10k = report("after 10,000 requests", snapshot(roots))
         drive(base_url, paths, args.requests - 10_000, args.threads)
         at_end = report(f"after {args.requests:,} requests", snapshot(roots))
+        growth = [100 * (end / start - 1) for start, end in zip(at_10k, at_end, strict=True)]
         print(
-            f"\ngrowth from 10,000: RSS {100 * (at_end[0] / at_10k[0] - 1):+.1f} %, "
-            f"PSS {100 * (at_end[1] / at_10k[1] - 1):+.1f} %"
+            f"\ngrowth from 10,000: RSS {growth[0]:+.1f} %, PSS {growth[1]:+.1f} % "
+            f"(without the live server: RSS {growth[2]:+.1f} %, PSS {growth[3]:+.1f} %)"
         )
     finally:
         for process in (server, worker):

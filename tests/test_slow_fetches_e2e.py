@@ -1,6 +1,6 @@
 """Slow far servers against the real processes: `folkmoot serve` keeps answering readers while
 members give it image URLs that drip one byte a second, and `folkmoot worker` runs default-queue
-tasks while a post's link drips."""
+tasks while a post's link drips (in a thread of the same process)."""
 
 import contextlib
 import subprocess
@@ -141,13 +141,19 @@ def test_a_slow_link_in_a_post_does_not_hold_up_the_default_queue(
     folkmoot_env,  # noqa: F811
     slow_web,
 ):
-    env = fetching_env(folkmoot_env, slow_web, deadline=60)
+    env = {
+        **fetching_env(folkmoot_env, slow_web, deadline=60),
+        # The database backend (RQ, with REDIS_URL, has a process per queue).
+        "FOLKMOOT_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
     folkmoot(env, "demo", "--setup-only")
     slow_page = slow_web.drip("/story", every=1.0, size=200)  # 200 s, one byte a second
 
     with running_worker(env) as worker:
         folkmoot(env, "manage", "shell", "-c", POST_A_LINK.format(url=slow_page))
         assert wait_for(lambda: slow_web.hits, timeout=30)  # the worker is fetching it
+        # ...in a thread of its own: one process, one Django in memory.
+        assert child_pids(worker.pid) == []
         status, seconds = folkmoot(env, "manage", "shell", "-c", ENQUEUE_AND_WAIT).split()[-2:]
         assert worker.poll() is None
 

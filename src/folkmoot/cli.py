@@ -262,34 +262,37 @@ def prepare_serve(args: argparse.Namespace) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def _start_fetch_worker() -> subprocess.Popen:
-    """A worker of its own for the queue that fetches other sites (previews, images), so a
-    slow far server never holds up the default queue (emails, housekeeping)."""
-    from folkmoot.composer.tasks import FETCH_QUEUE
-
-    command = [sys.executable, "-m", "folkmoot.cli", "worker", "--queue", FETCH_QUEUE]
-    return subprocess.Popen(command, preexec_fn=_die_with_parent)
-
-
 def worker(args: argparse.Namespace) -> None:
     _setup_django()
-    from folkmoot.composer.tasks import schedule_housekeeping
+    from folkmoot.composer.tasks import FETCH_QUEUE, schedule_housekeeping
     from folkmoot.worker import runner
 
-    if args.queue:  # one queue only: the fetch queue's own process, started below
+    if args.queue:  # one queue only (an operator's extra worker)
         runner.run(queue_name=args.queue)
         return
     schedule_housekeeping()
-    fetch_worker = _start_fetch_worker()
+    if runner.uses_database_backend():
+        # The fetch queue (previews, image copies) in a thread of this process: a slow far
+        # server holds up that thread only, never the default queue (emails, housekeeping).
+        runner.run(queue_name="default", side_queues=(FETCH_QUEUE,))
+        return
+    # On RQ a job runs in a forked child that RQ stops by a signal, which only a process's
+    # main thread can take: the fetch queue keeps an RQ worker process of its own.
+    fetch_worker = _start_fetch_worker(FETCH_QUEUE)
     try:
-        runner.run(queue_name="default")  # db_worker, with a heartbeat that recovers tasks
+        runner.run(queue_name="default")
     finally:
         _stop_fetch_worker(fetch_worker)
 
 
+def _start_fetch_worker(queue_name: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "folkmoot.cli", "worker", "--queue", queue_name]
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)
+
+
 def _stop_fetch_worker(fetch_worker: subprocess.Popen) -> None:
-    """A fetch may be dropped half-way (it is run again after its lease): one SIGTERM lets the
-    worker finish a quick one, a second makes db_worker leave it, then it is killed."""
+    """A fetch may be dropped half-way (RQ fails it when its worker goes): one SIGTERM lets
+    the worker finish a quick one, a second makes RQ stop it, then it is killed."""
     for stop in (fetch_worker.terminate, fetch_worker.terminate, fetch_worker.kill):
         stop()
         try:
@@ -489,9 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     ).set_defaults(handler=prepare_serve)
 
     worker_parser = commands.add_parser("worker", help="run background tasks")
-    worker_parser.add_argument(
-        "--queue", help="run only this queue (by default: every queue, fetches in a second process)"
-    )
+    worker_parser.add_argument("--queue", help="run only this queue (by default: every queue)")
     worker_parser.set_defaults(handler=worker)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=migrate)
 

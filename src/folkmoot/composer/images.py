@@ -10,9 +10,15 @@ applied to the pixels first (converted to sRGB), so the picture still looks as i
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported by the functions below, at the first image: a web process that never
+# takes an upload does not hold it (~2 MiB).
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 IMAGE_ACCEPT = "image/jpeg, image/png, image/gif, image/webp"
@@ -31,6 +37,8 @@ class CleanImage:
 
 
 def clean_image(data: bytes) -> CleanImage:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     limits = settings.FOLKMOOT
     try:
         with warnings.catch_warnings():
@@ -69,9 +77,11 @@ def clean_image(data: bytes) -> CleanImage:
     return CleanImage(output.getvalue(), image.width, image.height, extension)
 
 
-def _in_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
+def _in_srgb(image: "Image.Image", icc_profile: bytes) -> "Image.Image":
     """The image's pixels converted from its embedded profile to sRGB (what browsers assume
     for an image without one); unchanged if the profile is unusable."""
+    from PIL import ImageCms
+
     try:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
         srgb = ImageCms.createProfile("sRGB")
@@ -83,6 +93,8 @@ def _in_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
 def square_avatar(data: bytes, *, side: int) -> CleanImage:
     """An uploaded picture checked and re-encoded like any image (clean_image), then cropped
     to its centre square and scaled to `side` pixels: a member's avatar."""
+    from PIL import Image, ImageOps
+
     clean = clean_image(data)
     image = Image.open(io.BytesIO(clean.content))
     image = ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)

@@ -17,18 +17,25 @@ The output is a pure function of (source, previews, images), so posts can be re-
 time.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Mapping
+from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
     from .models import LinkPreview, RemoteImage
+
+# markdown-it (with linkify, ~70 modules) is imported at the first post rendered: a web
+# process that only serves pages never loads it.
 
 RENDERER_VERSION = 3  # 3: @mentions of members are links to their profiles
 
@@ -114,10 +121,10 @@ def _with_mentions(tokens: list[Token], members: Mapping[str, str]) -> list[Toke
             if username is None:
                 continue
             pieces.append(_text(child.content[last : match.start()]))
-            link = Token("link_open", "a", 1)
+            link = _token("link_open", "a", 1)
             link.attrSet("href", f"/u/{quote(username)}/")
             link.attrSet("class", "mention")
-            pieces += [link, _text(f"@{username}"), Token("link_close", "a", -1)]
+            pieces += [link, _text(f"@{username}"), _token("link_close", "a", -1)]
             last = match.end()
         if pieces:
             pieces.append(_text(child.content[last:]))
@@ -127,7 +134,7 @@ def _with_mentions(tokens: list[Token], members: Mapping[str, str]) -> list[Toke
 
 
 def _text(content: str) -> Token:
-    token = Token("text", "", 0)
+    token = _token("text", "", 0)
     token.content = content
     return token
 
@@ -146,7 +153,7 @@ def _with_cards(tokens: list[Token], previews) -> list[Token]:
             continue
         preview = previews.get(url)
         if preview is not None and preview.is_ok and preview.title:
-            card = Token("embed_card", "aside", 0)
+            card = _token("embed_card", "aside", 0)
             card.block = True
             card.level = tokens[index].level
             card.meta = {"url": url, "preview": preview}
@@ -174,7 +181,7 @@ def is_remote_image(src: str) -> bool:
     return not is_local_src(src) and urlsplit(src).scheme in ("http", "https")
 
 
-def _local_copy(env, url: str) -> "RemoteImage | None":
+def _local_copy(env, url: str) -> RemoteImage | None:
     copy = (env.get("images") or {}).get(url)
     return copy if copy is not None and copy.is_ok else None
 
@@ -215,15 +222,21 @@ def _render_card(self, tokens: list[Token], index: int, options, env) -> str:
     return "".join(parts)
 
 
-def _build_parser() -> MarkdownIt:
+def _token(kind: str, tag: str, nesting: int) -> Token:
+    from markdown_it.token import Token
+
+    return Token(kind, tag, nesting)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     parser.enable(["table", "strikethrough", "linkify"])
     parser.add_render_rule("embed_card", _render_card)
     parser.add_render_rule("image", _render_image)
     return parser
-
-
-_parser = _build_parser()
 
 
 def sanitize(html: str) -> str:
@@ -249,27 +262,28 @@ def _only_local_image_sources(element: str, attribute: str, value: str) -> str |
 
 def parse(source: str) -> list[Token]:
     """The Markdown parsed, once: the costly step (hostile input can take seconds)."""
-    return _parser.parse(source, {})
+    return _parser().parse(source, {})
 
 
 def render_tokens(
     tokens: list[Token],
-    previews: Mapping[str, "LinkPreview"] | None = None,
-    images: Mapping[str, "RemoteImage"] | None = None,
+    previews: Mapping[str, LinkPreview] | None = None,
+    images: Mapping[str, RemoteImage] | None = None,
     members: Mapping[str, str] | None = None,
 ) -> str:
     """Cooked HTML for parsed tokens (used up: rendering changes them). `members` maps the
     lowercased names the text mentions to the usernames of the members they are."""
     env = {"previews": previews or {}, "images": images or {}}
     tokens = _with_mentions(tokens, members or {})
-    html = _parser.renderer.render(_with_cards(tokens, previews or {}), _parser.options, env)
+    parser = _parser()
+    html = parser.renderer.render(_with_cards(tokens, previews or {}), parser.options, env)
     return sanitize(html)
 
 
 def render_markdown(
     source: str,
-    previews: Mapping[str, "LinkPreview"] | None = None,
-    images: Mapping[str, "RemoteImage"] | None = None,
+    previews: Mapping[str, LinkPreview] | None = None,
+    images: Mapping[str, RemoteImage] | None = None,
 ) -> str:
     """Cooked HTML for `source`; `previews` maps embed URLs to their fetched previews, and
     `images` off-site image URLs to our copies of them."""

@@ -29,11 +29,16 @@ import os
 import socket
 import threading
 from collections import defaultdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import redis
-import redis.asyncio as async_redis
 from django.conf import settings
+
+if TYPE_CHECKING:
+    import redis
+
+# redis is imported by the functions that use it, which run only with REDIS_URL set: without
+# it every process of the site would hold Redis's client (~7 MiB of modules) for nothing.
 
 logger = logging.getLogger(__name__)
 
@@ -126,11 +131,13 @@ def redis_channel_prefix(url: str) -> str:
     return f"{cache_prefix}:{database}:live:"
 
 
-_redis_clients: dict[str, redis.Redis] = {}  # by URL: one connection pool a process
+_redis_clients: dict[str, "redis.Redis"] = {}  # by URL: one connection pool a process
 _udp_socket: socket.socket | None = None
 
 
-def _redis(url: str) -> redis.Redis:
+def _redis(url: str) -> "redis.Redis":
+    import redis
+
     client = _redis_clients.get(url)
     if client is None:
         # As short as the cache's: a hung Redis must not hold up the request after commit.
@@ -154,16 +161,25 @@ def publish(channel: str, event_id: int) -> None:
     message = {"channel": channel, "id": int(event_id)}
     encoded = json.dumps(message)
     live_port = settings.FOLKMOOT["LIVE_PORT"]
+    if settings.REDIS_URL:
+        _publish_on_redis(settings.REDIS_URL, channel, encoded)
+        return
     try:
-        if settings.REDIS_URL:
-            prefix = redis_channel_prefix(settings.REDIS_URL)
-            _redis(settings.REDIS_URL).publish(prefix + channel, encoded)
-        elif live_port:
+        if live_port:
             _udp().sendto(encoded.encode(), ("127.0.0.1", live_port))
         else:
             broker.deliver(channel, message)
-    except (redis.RedisError, OSError) as error:
+    except OSError as error:
         logger.warning("Live event %s not sent: %s", message, error)
+
+
+def _publish_on_redis(url: str, channel: str, encoded: str) -> None:
+    import redis
+
+    try:
+        _redis(url).publish(redis_channel_prefix(url) + channel, encoded)
+    except (redis.RedisError, OSError) as error:
+        logger.warning("Live event %s not sent: %s", encoded, error)
 
 
 # --- listening (the live server's event loop) -------------------------------------------------
@@ -181,6 +197,9 @@ def _deliver_raw(raw: bytes | str) -> None:
 async def listen_to_redis(url: str, *, ready: asyncio.Event | None = None) -> None:
     """Hears every live event published on Redis, for as long as the process lives: after a
     lost connection it subscribes again (with back-off) and tells every stream to re-read."""
+    import redis
+    import redis.asyncio as async_redis
+
     prefix = redis_channel_prefix(url)
     delay = 0.5
     lost = False

@@ -15,7 +15,6 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
-import altcha
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,12 +25,17 @@ from .models import SpentProof
 
 HONEYPOT_FIELD = "website"
 
+# altcha (with argon2 and cffi, ~1.5 MiB) is imported by the functions that use it: only a
+# guest about to post needs it, not every web process from its start.
+
 
 def _key() -> str:
     return f"{settings.SECRET_KEY}:folkmoot.altcha"
 
 
 def make_challenge() -> dict:
+    import altcha
+
     challenge = altcha.create_challenge_v1(
         hmac_key=_key(),
         max_number=settings.FOLKMOOT["ALTCHA_MAX_NUMBER"],
@@ -67,6 +71,8 @@ def _decode(payload: str) -> dict:
 
 def _expires_at(data: dict) -> datetime:
     """When the challenge stops being accepted (its signed salt says; ours always do)."""
+    import altcha
+
     try:
         expires = int(altcha.extract_params_v1(data)["expires"][0])
         return datetime.fromtimestamp(expires, tz=UTC)
@@ -86,6 +92,8 @@ def verify_solution(payload: str) -> None:
             "again.",
             code="antibot_missing",
         )
+    import altcha
+
     data = _decode(payload)
     ok, error = altcha.verify_solution_v1(data, _key(), check_expires=True)
     if not ok:
