@@ -70,7 +70,9 @@ def catalogue(request: HttpRequest, language: str, version: str | None = None) -
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     # version is set only by the second route: a page's link to an older catalogue.
     seconds = A_YEAR if version is None else OLD_VERSION_SECONDS
-    response["Cache-Control"] = f"public, max-age={seconds}" + (", immutable" if version is None else "")
+    response["Cache-Control"] = f"public, max-age={seconds}" + (
+        ", immutable" if version is None else ""
+    )
     return response
 
 
