@@ -78,5 +78,5 @@ def catalogue(request: HttpRequest, language: str, version: str | None = None) -
 
 urlpatterns = [
     path(f"jsi18n/{catalogue_version()}/<str:language>.js", catalogue, name="js_catalogue"),
-    path("jsi18n/<str:version>/<str:language>.js", catalogue),
+    path("jsi18n/<str:version>/<str:language>.js", catalogue, name="js_catalogue_older"),
 ]
