@@ -19,6 +19,11 @@ const ICON = {
   imageUrl: svg('<rect x="3" y="3" width="13" height="13" rx="2"/><path d="m16 11-3-3-7 7"/><path d="M19 14v7M15.5 17.5 19 21l3.5-3.5"/>'),
 }
 
+// Right-to-left pages (Arabic) lay the tools out from the right: the arrow keys follow what the
+// reader sees, so the next tool is to the left.
+const nextKey = el => (getComputedStyle(el).direction === 'rtl' ? 'ArrowLeft' : 'ArrowRight')
+const previousKey = el => (getComputedStyle(el).direction === 'rtl' ? 'ArrowRight' : 'ArrowLeft')
+
 // A tool's tooltip: its name, and its keyboard shortcut when it has one.
 const withShortcut = (label, shortcut) => (shortcut ? `${label} (${shortcut})` : label)
 
@@ -95,8 +100,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
     const i = list.indexOf(document.activeElement)
     if (i < 0) return
     let j = null
-    if (e.key === 'ArrowRight') j = (i + 1) % list.length
-    else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length
+    if (e.key === nextKey(bar)) j = (i + 1) % list.length
+    else if (e.key === previousKey(bar)) j = (i - 1 + list.length) % list.length
     else if (e.key === 'Home') j = 0
     else if (e.key === 'End') j = list.length - 1
     if (j === null) return
@@ -155,8 +160,8 @@ function emojiPicker(anchor, insert) {
     let j = null
     if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); return }
     if (i < 0) return
-    if (e.key === 'ArrowRight') j = Math.min(i + 1, list.length - 1)
-    else if (e.key === 'ArrowLeft') j = Math.max(i - 1, 0)
+    if (e.key === nextKey(el)) j = Math.min(i + 1, list.length - 1)
+    else if (e.key === previousKey(el)) j = Math.max(i - 1, 0)
     else if (e.key === 'ArrowDown') j = Math.min(i + COLS, list.length - 1)
     else if (e.key === 'ArrowUp') j = Math.max(i - COLS, 0)
     else if (e.key === 'Home') j = 0
