@@ -9,7 +9,7 @@ browser or proxy may keep it for a year: new translations make a new URL. A page
 before that names the old version, which answers the current catalogue, kept a few minutes.
 
 Rendered once per process and language from the compiled catalogues alone: no database, no
-session, no cookie.
+session, no cookie. How the scripts mark their words and how to extract them: frontend/README.md.
 """
 
 import hashlib

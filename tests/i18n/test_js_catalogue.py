@@ -18,7 +18,7 @@ LOCALE = ROOT / "src/folkmoot/locale"
 GERMAN_PO = LOCALE / "de/LC_MESSAGES/djangojs.po"
 GERMAN_MO = LOCALE / "de/LC_MESSAGES/djangojs.mo"
 # The scripts makemessages reads for the djangojs domain (the editor's sources and the site's
-# scripts; not node_modules, the built bundle or the tests): see js_catalogue.py.
+# scripts; not node_modules, the built bundle or the tests): frontend/README.md, "Words".
 SCRIPTS = sorted(ROOT.glob("frontend/src/*.js")) + sorted(
     ROOT.glob("src/folkmoot/static/folkmoot/*.js")
 )
