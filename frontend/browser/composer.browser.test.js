@@ -200,6 +200,20 @@ test('toolbar: role, labels, arrow keys, emoji picker with Escape', { skip }, as
   await done(page)
 })
 
+test('toolbar on a right-to-left page: the arrow keys follow the tools as laid out', { skip }, async () => {
+  const page = await newPage()
+  await openComposer(page)
+  await page.evaluate(() => { document.documentElement.dir = 'rtl' })
+  const left = label => page.$eval(`[role=toolbar] > .fm-tool[aria-label="${label}"]`, b => b.getBoundingClientRect().left)
+  assert.ok(await left('Italic') < await left('Bold')) // Italic comes after Bold, to its left
+  await page.focus('[role=toolbar] > .fm-tool[aria-label=Bold]')
+  await page.keyboard.press('ArrowLeft')
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Italic')
+  await page.keyboard.press('ArrowRight')
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Bold')
+  await done(page)
+})
+
 test('guest: images cannot be pasted; the rest of the paste goes in; no server draft', { skip }, async () => {
   const page = await newPage()
   await openComposer(page, '?guest=1')

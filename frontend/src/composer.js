@@ -9,26 +9,33 @@ import { Notices } from './notices.js'
 import { buildToolbar } from './toolbar.js'
 import { MentionSuggestion } from './mentions.js'
 import { readLocalDraft, writeLocalDraft, removeLocalDraft, requestJSON } from './drafts.js'
+import { gettext, ngettext, interpolate } from './i18n.js'
 
 // The paste sanitizer the editor uses, for the browser checks (already in this bundle).
 export { sanitizePastedHTML } from './sanitize.js'
 
+// Looked up when shown (getters), in the page's language (i18n.js).
 export const MESSAGES = {
-  richPasted: 'Pasted as rich text.',
-  pasteAsPlain: 'Paste as plain text instead',
-  plainPasted: 'Pasted as plain text.',
-  restoreFormatting: 'Restore formatting',
-  emojiLimit: n => `Only ${n} emoji are allowed.`,
-  embedded: 'Your link has been automatically embedded.',
-  displayAsLink: 'Display as a link instead',
-  restored: 'Your previous content has been restored.',
-  clearEditor: 'Clear editor',
-  noImages: 'You cannot paste images directly. Upload or insert images from URL.',
-  uploading: 'Uploading image…',
-  uploadFailed: 'The image could not be uploaded.',
-  altText: name => `Describe ${name ? `“${name}”` : 'this image'} for people who cannot see it (alt text):`,
-  draftConflict: 'This draft was changed in another window. Reload to see the newer text.',
-  draftRefused: 'The server could not keep this draft.',
+  get richPasted() { return gettext('Pasted as rich text.') },
+  get pasteAsPlain() { return gettext('Paste as plain text instead') },
+  get plainPasted() { return gettext('Pasted as plain text.') },
+  get restoreFormatting() { return gettext('Restore formatting') },
+  emojiLimit: n => interpolate(ngettext('Only %(count)s emoji is allowed.', 'Only %(count)s emoji are allowed.', n), { count: n }),
+  get embedded() { return gettext('Your link has been automatically embedded.') },
+  get displayAsLink() { return gettext('Display as a link instead') },
+  get restored() { return gettext('Your previous content has been restored.') },
+  get clearEditor() { return gettext('Clear editor') },
+  get noImages() { return gettext('You cannot paste images directly. Upload or insert images from URL.') },
+  get uploading() { return gettext('Uploading image…') },
+  get uploadFailed() { return gettext('The image could not be uploaded.') },
+  altText: name => (name
+    ? interpolate(gettext('Describe “%(name)s” for people who cannot see it (alt text):'), { name })
+    : gettext('Describe this image for people who cannot see it (alt text):')),
+  get draftConflict() { return gettext('This draft was changed in another window. Reload to see the newer text.') },
+  get draftRefused() { return gettext('The server could not keep this draft.') },
+  get editorLabel() { return gettext('Post body') },
+  get linkPrompt() { return gettext('Link URL') },
+  get imageUrlPrompt() { return gettext('Image URL') },
 }
 
 export const SAVE_INTERVAL_MS = 2000
@@ -106,7 +113,7 @@ export function mountComposer(form, options = {}) {
         'data-composer-editor': '',
         role: 'textbox',
         'aria-multiline': 'true',
-        'aria-label': 'Post body',
+        'aria-label': MESSAGES.editorLabel,
         ...(mentionUrl ? { 'aria-autocomplete': 'list' } : {}),
         class: 'fm-editor',
       },
@@ -228,7 +235,7 @@ export function mountComposer(form, options = {}) {
     canUpload,
     onLink: () => {
       const prev = editor.getAttributes('link').href || ''
-      const href = window.prompt('Link URL', prev || 'https://')
+      const href = window.prompt(MESSAGES.linkPrompt, prev || 'https://')
       if (href === null) return
       const value = href.trim()
       if (!value || value === 'https://') { editor.chain().focus().extendMarkRange('link').unsetLink().run(); return }
@@ -241,7 +248,7 @@ export function mountComposer(form, options = {}) {
     },
     onImageFiles: files => files.forEach(f => uploadImage({ file: f }, editor.state.selection.from)),
     onImageUrl: () => {
-      const url = window.prompt('Image URL', 'https://')
+      const url = window.prompt(MESSAGES.imageUrlPrompt, 'https://')
       if (url && /^https?:\/\/\S+$/i.test(url.trim())) uploadImage({ url: url.trim() }, editor.state.selection.from)
     },
   })

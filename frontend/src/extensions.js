@@ -4,6 +4,7 @@ import StarterKit from '@tiptap/starter-kit'
 import Paragraph from '@tiptap/extension-paragraph'
 import Image from '@tiptap/extension-image'
 import { Markdown } from '@tiptap/markdown'
+import { gettext } from './i18n.js'
 
 export const BARE_URL = /^https?:\/\/[^\s<>"'`]+$/i
 
@@ -43,7 +44,7 @@ export const Embed = Node.create({
   renderHTML({ node, HTMLAttributes }) {
     const url = node.attrs.url
     return ['div', mergeAttributes(HTMLAttributes, { 'data-embed': '', 'data-url': url, class: 'fm-embed' }),
-      ['span', { class: 'fm-embed-label' }, 'Embedded link'],
+      ['span', { class: 'fm-embed-label' }, gettext('Embedded link')],
       ['a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, url]]
   },
 

@@ -9,11 +9,14 @@
 import { Extension } from '@tiptap/core'
 import { PluginKey } from '@tiptap/pm/state'
 import Suggestion from '@tiptap/suggestion'
+import { gettext, ngettext, interpolate } from './i18n.js'
 
 export const MENTION_MESSAGES = {
-  listLabel: 'Members to mention',
-  found: n => (n === 1 ? '1 member found. Up and down arrows to choose, Enter to mention.' : `${n} members found. Up and down arrows to choose, Enter to mention.`),
-  none: 'No member found.',
+  get listLabel() { return gettext('Members to mention') },
+  found: n => interpolate(ngettext(
+    '%(count)s member found. Up and down arrows to choose, Enter to mention.',
+    '%(count)s members found. Up and down arrows to choose, Enter to mention.', n), { count: n }),
+  get none() { return gettext('No member found.') },
 }
 
 let listboxes = 0

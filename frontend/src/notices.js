@@ -1,3 +1,5 @@
+import { gettext } from './i18n.js'
+
 // The notice area: one row per kind, each with message, optional action, and a dismiss "×".
 export class Notices {
   constructor(form, before) {
@@ -23,7 +25,7 @@ export class Notices {
     const close = document.createElement('button')
     close.type = 'button'
     close.className = 'fm-notice-dismiss'
-    close.setAttribute('aria-label', 'Dismiss')
+    close.setAttribute('aria-label', gettext('Dismiss'))
     close.textContent = '×'
     close.addEventListener('click', () => this.dismiss(kind))
     const text = document.createElement('span')

@@ -1,10 +1,11 @@
 // Toolbar (role="toolbar", roving tabindex, arrow keys) and the emoji picker popover.
+import { gettext, interpolate } from './i18n.js'
+
 export const EMOJI = ['😀', '😂', '🙂', '😉', '😍', '😎', '🤔', '😅', '😢', '😭', '😡', '😮', '🙄', '😴', '🤗', '🥳',
   '👍', '👎', '👏', '🙏', '💪', '👋', '🤝', '👀', '❤️', '💔', '🔥', '⭐', '✨', '🎉', '💯', '✅',
   '❌', '⚠️', '💡', '📌', '📷', '🚀', '☕', '🌍']
 
 const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent || '')
-const MOD = IS_MAC ? '⌘' : 'Ctrl+'
 
 const svg = d => `<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${d}</svg>`
 const ICON = {
@@ -17,6 +18,14 @@ const ICON = {
   orderedList: svg('<path d="M10 6h11M10 12h11M10 18h11"/><path d="M4 4v4M3 8h2M3 11.5a1.2 1.2 0 0 1 2 .8c0 .8-2 1.7-2 2.7h2.2" stroke-width="1.4"/>'),
   imageUrl: svg('<rect x="3" y="3" width="13" height="13" rx="2"/><path d="m16 11-3-3-7 7"/><path d="M19 14v7M15.5 17.5 19 21l3.5-3.5"/>'),
 }
+
+// Right-to-left pages (Arabic) lay the tools out from the right: the arrow keys follow what the
+// reader sees, so the next tool is to the left.
+const nextKey = el => (getComputedStyle(el).direction === 'rtl' ? 'ArrowLeft' : 'ArrowRight')
+const previousKey = el => (getComputedStyle(el).direction === 'rtl' ? 'ArrowRight' : 'ArrowLeft')
+
+// A tool's tooltip: its name, and its keyboard shortcut when it has one.
+const withShortcut = (label, shortcut) => (shortcut ? `${label} (${shortcut})` : label)
 
 function button(label, icon, title, onClick) {
   const b = document.createElement('button')
@@ -35,32 +44,37 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
   const bar = document.createElement('div')
   bar.className = 'fm-toolbar'
   bar.setAttribute('role', 'toolbar')
-  bar.setAttribute('aria-label', 'Formatting')
+  bar.setAttribute('aria-label', gettext('Formatting'))
   const chain = () => editor.chain().focus()
   const pressed = []
+  // Translators: the Control key's name on the keyboard, in the tooltips' shortcuts.
+  const MOD = IS_MAC ? '⌘' : `${gettext('Ctrl')}+`
+  // Translators: the Shift key's name on the keyboard, in the tooltips' shortcuts.
+  const SHIFT = gettext('Shift')
 
-  const add = (label, icon, title, run, isActive) => {
-    const b = button(label, icon, title, run)
+  const add = (label, icon, shortcut, run, isActive) => {
+    const b = button(label, icon, withShortcut(label, shortcut), run)
     if (isActive) { b.setAttribute('aria-pressed', 'false'); pressed.push([b, isActive]) }
     bar.append(b)
     return b
   }
 
-  add('Bold', '<b>B</b>', `Bold (${MOD}B)`, () => chain().toggleBold().run(), () => editor.isActive('bold'))
-  add('Italic', '<i>I</i>', `Italic (${MOD}I)`, () => chain().toggleItalic().run(), () => editor.isActive('italic'))
-  add('Strikethrough', '<s>S</s>', `Strikethrough (${MOD}Shift+S)`, () => chain().toggleStrike().run(), () => editor.isActive('strike'))
-  add('Link', ICON.link, `Link (${MOD}K)`, () => onLink(), () => editor.isActive('link'))
-  add('Quote', '&ldquo;', `Quote (${MOD}Shift+B)`, () => chain().toggleBlockquote().run(), () => editor.isActive('blockquote'))
-  add('Code', '&lt;/&gt;', `Code (${MOD}E; code block ${MOD}Alt+C)`, () => {
+  add(gettext('Bold'), '<b>B</b>', `${MOD}B`, () => chain().toggleBold().run(), () => editor.isActive('bold'))
+  add(gettext('Italic'), '<i>I</i>', `${MOD}I`, () => chain().toggleItalic().run(), () => editor.isActive('italic'))
+  add(gettext('Strikethrough'), '<s>S</s>', `${MOD}${SHIFT}+S`, () => chain().toggleStrike().run(), () => editor.isActive('strike'))
+  add(gettext('Link'), ICON.link, `${MOD}K`, () => onLink(), () => editor.isActive('link'))
+  add(gettext('Quote'), '&ldquo;', `${MOD}${SHIFT}+B`, () => chain().toggleBlockquote().run(), () => editor.isActive('blockquote'))
+  const codeShortcuts = interpolate(gettext('%(inline)s; code block %(block)s'), { inline: `${MOD}E`, block: `${MOD}Alt+C` })
+  add(gettext('Code'), '&lt;/&gt;', codeShortcuts, () => {
     const { empty } = editor.state.selection
     if (editor.isActive('codeBlock') || (empty && !editor.isActive('code'))) chain().toggleCodeBlock().run()
     else chain().toggleCode().run()
   }, () => editor.isActive('code') || editor.isActive('codeBlock'))
-  add('Bulleted list', ICON.bulletList, `Bulleted list (${MOD}Shift+8)`, () => chain().toggleBulletList().run(), () => editor.isActive('bulletList'))
-  add('Numbered list', ICON.orderedList, `Numbered list (${MOD}Shift+7)`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
-  add('Heading', 'H', `Heading (${MOD}Alt+2)`, () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive('heading'))
+  add(gettext('Bulleted list'), ICON.bulletList, `${MOD}${SHIFT}+8`, () => chain().toggleBulletList().run(), () => editor.isActive('bulletList'))
+  add(gettext('Numbered list'), ICON.orderedList, `${MOD}${SHIFT}+7`, () => chain().toggleOrderedList().run(), () => editor.isActive('orderedList'))
+  add(gettext('Heading'), 'H', `${MOD}Alt+2`, () => chain().toggleHeading({ level: 2 }).run(), () => editor.isActive('heading'))
 
-  const emojiBtn = add('Emoji', ICON.emoji, 'Emoji', () => picker.toggle())
+  const emojiBtn = add(gettext('Emoji'), ICON.emoji, '', () => picker.toggle())
   emojiBtn.setAttribute('aria-haspopup', 'dialog')
   emojiBtn.setAttribute('aria-expanded', 'false')
   // Inserting keeps focus in the picker so several emoji can be picked; Escape returns to the button.
@@ -73,8 +87,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
     input.multiple = true
     input.hidden = true
     input.addEventListener('change', () => { onImageFiles(Array.from(input.files || [])); input.value = '' })
-    add('Upload image', ICON.image, 'Upload image', () => input.click())
-    add('Insert image from URL', ICON.imageUrl, 'Insert image from URL', () => onImageUrl())
+    add(gettext('Upload image'), ICON.image, '', () => input.click())
+    add(gettext('Insert image from URL'), ICON.imageUrl, '', () => onImageUrl())
     bar.append(input)
   }
   bar.append(picker.el)
@@ -86,8 +100,8 @@ export function buildToolbar({ editor, canUpload, onLink, onImageFiles, onImageU
     const i = list.indexOf(document.activeElement)
     if (i < 0) return
     let j = null
-    if (e.key === 'ArrowRight') j = (i + 1) % list.length
-    else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length
+    if (e.key === nextKey(bar)) j = (i + 1) % list.length
+    else if (e.key === previousKey(bar)) j = (i - 1 + list.length) % list.length
     else if (e.key === 'Home') j = 0
     else if (e.key === 'End') j = list.length - 1
     if (j === null) return
@@ -107,7 +121,7 @@ function emojiPicker(anchor, insert) {
   const el = document.createElement('div')
   el.className = 'fm-emoji-picker'
   el.setAttribute('role', 'dialog')
-  el.setAttribute('aria-label', 'Emoji')
+  el.setAttribute('aria-label', gettext('Emoji'))
   el.hidden = true
   const grid = document.createElement('div')
   grid.className = 'fm-emoji-grid'
@@ -146,8 +160,8 @@ function emojiPicker(anchor, insert) {
     let j = null
     if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); close(true); return }
     if (i < 0) return
-    if (e.key === 'ArrowRight') j = Math.min(i + 1, list.length - 1)
-    else if (e.key === 'ArrowLeft') j = Math.max(i - 1, 0)
+    if (e.key === nextKey(el)) j = Math.min(i + 1, list.length - 1)
+    else if (e.key === previousKey(el)) j = Math.max(i - 1, 0)
     else if (e.key === 'ArrowDown') j = Math.min(i + COLS, list.length - 1)
     else if (e.key === 'ArrowUp') j = Math.max(i - COLS, 0)
     else if (e.key === 'Home') j = 0

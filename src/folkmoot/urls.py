@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
+    path("", include("folkmoot.js_catalogue")),  # the scripts' translations, /jsi18n/…
     path(
         "sitemap.xml",
         require_safe(sitemap_views.index),

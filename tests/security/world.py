@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from folkmoot.accounts.models import User
 from folkmoot.composer import services as composer_services
@@ -332,6 +332,8 @@ PATHS: dict[str, Path | dict[str, Path]] = {
     "favicon": lambda w: "/favicon.ico",
     "sitemap_index": lambda w: "/sitemap.xml",
     "sitemap": lambda w: "/sitemap-topics.xml",
+    "js_catalogue": lambda w: reverse("js_catalogue", args=["de"]),
+    "js_catalogue_older": lambda w: "/jsi18n/0ld0ld0ld0ld/de.js",
     "guest_challenge": lambda w: "/guests/challenge/",
     "guest_finish": lambda w: f"/guests/finish/{w.guest_post.claim_token}/",
     "guest_posted": lambda w: f"/guests/posted/{w.guest_post.post_id}/",

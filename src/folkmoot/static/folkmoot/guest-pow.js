@@ -5,6 +5,7 @@
 // a secure context, and the small SHA-256 below where it is not.
 (function () {
   "use strict";
+  const { gettext } = window.folkmootI18n; // i18n.js
 
   const BATCH = 500;
 
@@ -81,7 +82,7 @@
   }
 
   async function check(form, field, status) {
-    status.textContent = "Checking you are not a robot…";
+    status.textContent = gettext("Checking you are not a robot…");
     const response = await fetch(field.dataset.guestPow, { credentials: "same-origin" });
     const challenge = await response.json();
     // The page may be a copy cached for every anonymous reader: use this browser's own token.
@@ -89,7 +90,7 @@
     if (token && challenge.csrfToken) token.value = challenge.csrfToken;
     const number = await solve(challenge);
     if (number === null) {
-      status.textContent = "The anti-bot check failed. Please submit again.";
+      status.textContent = gettext("The anti-bot check failed. Please submit again.");
       return false;
     }
     field.value = btoa(JSON.stringify({
@@ -99,7 +100,7 @@
       salt: challenge.salt,
       signature: challenge.signature,
     }));
-    status.textContent = "Check passed. Sending your reply…";
+    status.textContent = gettext("Check passed. Sending your reply…");
     return true;
   }
 
@@ -115,7 +116,7 @@
       try {
         if (await check(form, field, status)) form.requestSubmit();
       } catch (error) {
-        status.textContent = "The anti-bot check could not run. Please submit again.";
+        status.textContent = gettext("The anti-bot check could not run. Please submit again.");
       } finally {
         running = false;
       }

@@ -3,6 +3,7 @@
 // live server, the count is the one the page was served with.
 (function () {
   "use strict";
+  const { gettext, ngettext, interpolate } = window.folkmootI18n; // i18n.js
   const bell = document.querySelector("[data-live-bell]");
   if (!bell || !window.EventSource) return;
   const source = new EventSource(bell.dataset.liveBell, { withCredentials: true });
@@ -16,6 +17,11 @@
     }
     if (badge && count) badge.textContent = String(count);
     else if (badge) badge.remove();
-    bell.setAttribute("aria-label", count ? "Notifications: " + count + " unread" : "Notifications");
+    bell.setAttribute(
+      "aria-label",
+      count
+        ? interpolate(ngettext("Notifications: %(count)s unread", "Notifications: %(count)s unread", count), { count: count })
+        : gettext("Notifications"),
+    );
   });
 })();

@@ -6,6 +6,7 @@
 // topic's newest post number moved, and polls only while the stream is down.
 (function () {
   "use strict";
+  const { ngettext, interpolate } = window.folkmootI18n; // i18n.js
   const box = document.querySelector("[data-new-replies]");
   const posts = document.querySelector(".posts");
   if (!box || !posts || !window.fetch || !window.DOMParser) return;
@@ -35,7 +36,8 @@
         if (!data || !data.count) return;
         first = data.first;
         const more = data.count >= 100 ? "100+" : String(data.count);
-        button.textContent = more + (data.count === 1 ? " new reply" : " new replies") + ": show";
+        const label = ngettext("%(count)s new reply: show", "%(count)s new replies: show", data.count);
+        button.textContent = interpolate(label, { count: more });
         box.hidden = false;
       })
       .catch(function () {})

@@ -3,6 +3,7 @@
 // Without this script every one of them is a plain form or link that works the same.
 (() => {
   "use strict";
+  const { gettext, ngettext, interpolate } = window.folkmootI18n; // i18n.js
 
   // --- reactions: the form posts with fetch, and the post's reactions are drawn again ------
   document.addEventListener("submit", async (event) => {
@@ -22,14 +23,14 @@
         credentials: "same-origin",
       });
     } catch (e) {
-      error.textContent = "Could not reach the forum. Check your connection and try again.";
+      error.textContent = gettext("Could not reach the forum. Check your connection and try again.");
       error.hidden = false;
       return;
     }
     let answer = {};
     try { answer = await response.json(); } catch (e) { /* not JSON: a fault page */ }
     if (!response.ok || !answer.html) {
-      error.textContent = answer.error || "Your reaction was not saved. Try again.";
+      error.textContent = answer.error || gettext("Your reaction was not saved. Try again.");
       error.hidden = false;
       return;
     }
@@ -44,7 +45,7 @@
       status.setAttribute("role", "status");
       status.classList.add("visually-hidden");
       status.hidden = false;
-      status.textContent = answer.kind ? "Reaction saved." : "Reaction taken back.";
+      status.textContent = answer.kind ? gettext("Reaction saved.") : gettext("Reaction taken back.");
     }
   });
 
@@ -52,15 +53,17 @@
   document.addEventListener("click", async (event) => {
     const copy = event.target.closest(".copy-link");
     if (copy) {
+      // Its own label (the page's, in the page's language) comes back afterwards.
+      copy.dataset.label ??= copy.textContent;
       try {
         await navigator.clipboard.writeText(copy.dataset.copy);
-        copy.textContent = "Copied";
+        copy.textContent = gettext("Copied");
       } catch (e) {
         const input = copy.parentElement.querySelector(".share-link");
         if (input) input.select();
-        copy.textContent = "Press Ctrl+C to copy";
+        copy.textContent = gettext("Press Ctrl+C to copy");
       }
-      setTimeout(() => { copy.textContent = "Copy link"; }, 2500);
+      setTimeout(() => { copy.textContent = copy.dataset.label; }, 2500);
       return;
     }
     const share = event.target.closest(".web-share");
@@ -151,7 +154,7 @@
     if (!bar) return;
     bar.hidden = items.length === 0 || !document.querySelector("#reply textarea[name=body]");
     bar.querySelector(".basket-count").textContent =
-      items.length === 1 ? "1 post to quote" : `${items.length} posts to quote`;
+      interpolate(ngettext("%(count)s post to quote", "%(count)s posts to quote", items.length), { count: items.length });
   }
 
   async function insertBasket() {

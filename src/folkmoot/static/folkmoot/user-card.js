@@ -43,7 +43,9 @@
   function place(link) {
     var box = link.getBoundingClientRect();
     var width = Math.min(320, document.documentElement.clientWidth - 16);
-    var left = Math.max(8, Math.min(box.left, document.documentElement.clientWidth - width - 8));
+    // Under the name, starting where the name starts: its right edge on a right-to-left page.
+    var start = getComputedStyle(link).direction === "rtl" ? box.right - width : box.left;
+    var left = Math.max(8, Math.min(start, document.documentElement.clientWidth - width - 8));
     panel.style.left = left + window.scrollX + "px";
     panel.style.top = box.bottom + window.scrollY + 6 + "px";
     panel.style.width = width + "px";
