@@ -41,13 +41,15 @@ COUNT_CAP = CANDIDATES  # "more than 1,000 results": counting every match of a w
 RANKED_WORD_LIMIT = 20_000
 # SQLite, a date range with an end: FTS5 walks a query's matches newest first, so a query in
 # many posts ("kitchen", up to two years ago) tests every newer match's date first (650,000 of
-# them, 2.3 s). When more than DATE_FIRST_SHARE of the newest DATE_FIRST_SAMPLE posts match,
+# them, 1-2 s). When more than DATE_FIRST_SHARE of the newest DATE_FIRST_SAMPLE posts match,
 # the range's posts are walked newest first instead (search_created_idx), each looked up in
-# FTS5: about CANDIDATES / share lookups, at most 10,000. Measured at a million posts, a range
-# ending two years ago: "kitchen" (94% of posts) 2,263 -> 44 ms, "babadeba" (44%) 904 -> 73
-# ms, while "bicycle" (2.8%) stays faster walking its matches (174 ms, against 903 ms).
+# FTS5: about CANDIDATES / share lookups, at most 5,000. A lookup costs 15-20 times a date
+# checked on the walk (40-55 µs against 2.5 µs at a million posts), hence a high share: a
+# word in 20% of posts, up to two years ago, costs about the same either way (200-300 ms).
+# Measured at a million posts, a range ending two years ago: "kitchen" (94% of posts) 935 ->
+# 47-94 ms, while "bicycle" (2.8%) stays faster walking its matches (47 ms, against 900 ms).
 DATE_FIRST_SAMPLE = 10_000
-DATE_FIRST_SHARE = 0.1
+DATE_FIRST_SHARE = 0.2
 LANGUAGE = re.compile(r"[a-z]+")
 
 
