@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from folkmoot.discussions.models import Post
 from folkmoot.search import backends, indexing
+from tests.factories import MemberFactory
 from tests.search.helpers import found_ids
 
 BOUND_NOTICE = "Showing the newest matches; narrow your search"
@@ -138,3 +139,26 @@ def test_the_date_fields_are_date_pickers_that_keep_their_values(client, forum):
     page = client.get("/search/", {"q": "lantern", "since": "2024-05-01"}).content.decode()
     assert 'type="date" name="since" value="2024-05-01"' in page
     assert 'type="date" name="until"' in page
+
+
+def test_the_newest_matches_are_found_across_the_recent_and_older_posts(client, forum, monkeypatch):
+    """PostgreSQL looks among the newest backends.RECENT_POSTS post ids first and among the
+    older ones only for what is still missing: the same newest matches, in order, either way
+    (SQLite has one step; the same answers)."""
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "RECENT_POSTS", 2)
+    author = MemberFactory()
+    posts = [
+        forum.topic(f"Lantern {n}", "lantern wick", author=author if n < 2 else None).posts.get()
+        for n in range(5)
+    ]
+    forum.topic("Unrelated", "teapot")  # the newest post id, no match
+
+    newest = client.get("/search/", {"q": "lantern", "order": "newest"}).context["results"]
+    assert [result.post.pk for result in newest.results] == [p.pk for p in posts[:1:-1]]
+    assert newest.capped is True
+    # Only older posts are the author's: all from the second step.
+    assert found_ids(client, "wick", author=author.username, order="newest") == [
+        posts[1].pk,
+        posts[0].pk,
+    ]
