@@ -339,9 +339,10 @@ def index_in_bulk() -> None:
 
 def work_done(run) -> str:
     """What one search reads, whatever the machine's load: on PostgreSQL the rows its scans
-    read (returned and filtered out, every loop) and the buffers it touched, from EXPLAIN
-    (ANALYZE, BUFFERS) of the search's query; on SQLite the virtual machine instructions it
-    ran (each row an FTS5 or table cursor visits costs a few), counted by a progress handler."""
+    read (returned, filtered out or rechecked by a lossy bitmap, every loop) and the buffers
+    it touched, from EXPLAIN (ANALYZE, BUFFERS) of the search's query; on SQLite the virtual
+    machine instructions it ran (each row an FTS5 or table cursor visits costs a few),
+    counted by a progress handler."""
     if connection.vendor == "sqlite":
         steps = [0]
 
@@ -374,7 +375,11 @@ def work_done(run) -> str:
         node = nodes.pop()
         nodes.extend(node.get("Plans", []))
         if "Scan" in node["Node Type"] and node["Node Type"] not in ("CTE Scan", "Subquery Scan"):
-            read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+            read = (
+                node["Actual Rows"]
+                + node.get("Rows Removed by Filter", 0)
+                + node.get("Rows Removed by Index Recheck", 0)
+            )
             rows += read * node["Actual Loops"]
     buffers = plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
     return f"{rows:,} rows, {buffers:,} buffers"
