@@ -374,7 +374,10 @@ def work_done(run) -> str:
     while nodes:
         node = nodes.pop()
         nodes.extend(node.get("Plans", []))
-        if "Scan" in node["Node Type"] and node["Node Type"] not in ("CTE Scan", "Subquery Scan"):
+        # Bitmap Index Scans hand TIDs to their heap scan, which counts the rows it reads
+        # (BRIN's "rows" are 10 per block range, not rows).
+        skipped = ("CTE Scan", "Subquery Scan", "Bitmap Index Scan")
+        if "Scan" in node["Node Type"] and node["Node Type"] not in skipped:
             read = (
                 node["Actual Rows"]
                 + node.get("Rows Removed by Filter", 0)
