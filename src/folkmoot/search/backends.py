@@ -48,11 +48,11 @@ RANKED_WORD_LIMIT = 20_000
 # word in 20% of posts, up to two years ago, costs about the same either way (200-300 ms).
 # Measured at a million posts, a range ending two years ago: "kitchen" (94% of posts) 935 ->
 # 47-94 ms, while "bicycle" (2.8%) stays faster walking its matches (47 ms, against 900 ms).
+DATE_FIRST_SAMPLE = 10_000
+DATE_FIRST_SHARE = 0.2
 # PostgreSQL: a lookup without a date range first looks among the newest this-many post ids
 # (PostgresEngine._numbered_lookup).
 RECENT_POSTS = 100_000
-DATE_FIRST_SAMPLE = 10_000
-DATE_FIRST_SHARE = 0.2
 LANGUAGE = re.compile(r"[a-z]+")
 
 
@@ -239,7 +239,7 @@ class SQLiteEngine:
             [f"{{{columns}}} : ({expression})"] + [f"{{keys}} : {key}" for key in keys]
         )
 
-    def _lookup(self, query, filters, rank: str, limit: str | None = None):
+    def _lookup(self, query, filters, rank: str, limit: str | None = None) -> tuple[str, list]:
         """The full-text lookup: the newest CANDIDATES matches of the words and filters, with
         `rank`. A date range is checked as the lookup walks its matches newest first (each
         match's index row read by its key; CROSS JOIN keeps the full-text table the outer
@@ -553,11 +553,12 @@ class PostgresEngine:
         return sql, params
 
     def _numbered_lookup(self, query, filters) -> tuple[str, list]:
-        """The lookup's rows numbered in their order (newest first): CTEs `recent` and `m`.
+        """The lookup's rows numbered in their order (newest first): the CTE `m`.
 
-        Without a date range, in two steps: the matches among the newest RECENT_POSTS post
-        ids, then, only if those are fewer than the bound, the older ones up to it (LIMIT 0
-        otherwise: not run). The first step's range lets the planner intersect the GIN
+        With a date range, one step (ordered by date, `_newest`). Without, two steps: the
+        matches among the newest RECENT_POSTS post ids, then, only if those are fewer than
+        the bound, the older ones up to it (LIMIT 0 otherwise: not run). The first step's
+        range lets the planner intersect the GIN
         index's matches with the BRIN index of post ids (migration 0008), so a word in 1% of
         posts reads the heap pages of its ~1,000 newest matches, not every match's page
         (bitmap) nor 100 posts per match (walking the primary key): `piano`, 105,800 rows
@@ -565,7 +566,7 @@ class PostgresEngine:
         if filters.dated:
             lookup, params = self._lookup(query, filters)
             return (
-                "recent AS (SELECT 0), m AS MATERIALIZED (SELECT found.*, row_number() OVER "
+                "m AS MATERIALIZED (SELECT found.*, row_number() OVER "
                 f"(ORDER BY {self._newest(filters)}) AS n FROM ({lookup}) found)",
                 params,
             )
