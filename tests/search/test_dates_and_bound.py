@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from folkmoot.discussions.models import Post
 from folkmoot.search import backends, indexing
+from tests.factories import MemberFactory
 from tests.search.helpers import found_ids
 
 BOUND_NOTICE = "Showing the newest matches; narrow your search"
@@ -40,6 +41,45 @@ def test_a_date_range_is_part_of_the_bounded_lookup(client, forum, monkeypatch):
         newer[1].pk,
     ]
     assert found_ids(client, "kettle", since=_day(500), until=_day(450)) == []
+
+
+def test_a_range_that_ends_long_ago_finds_the_same_posts_for_a_common_query(
+    client, forum, monkeypatch
+):
+    """A query matching many of the newest posts (backends.DATE_FIRST_SHARE) walks the range's posts
+    (SQLite: newest first by date, each looked up in the full-text index) instead of the
+    query's matches: the same posts, newest first, within the range, and only those that
+    hold every word and match every filter."""
+    monkeypatch.setattr(backends, "CANDIDATES", 2)
+    monkeypatch.setattr(backends, "DATE_FIRST_SHARE", 0)  # any match among the newest
+
+    def days_ago(days):
+        return timezone.now() - timedelta(days=days)
+
+    old = [
+        _dated(forum.topic(f"Kettle {n}", "kettle descaling").posts.get(), days_ago(days))
+        for n, days in enumerate((420, 410, 400))
+    ]
+    author = old[0].author
+    other = _dated(
+        forum.topic("Old pot", "pot descaling", author=author).posts.get(), days_ago(405)
+    )
+    for n in range(3):
+        forum.topic(f"Kettle new {n}", "kettle descaling")
+
+    bounded = client.get("/search/", {"q": "kettle", "until": _day(300)}).context["results"]
+    assert [result.post.pk for result in bounded.results] == [old[2].pk, old[1].pk]
+    assert bounded.capped is True  # a third old match was left out
+    assert found_ids(client, "descaling", since=_day(415), until=_day(300)) == [
+        old[2].pk,
+        other.pk,
+    ]
+    assert found_ids(client, "kettle -descaling", until=_day(300)) == []
+    assert found_ids(client, "descaling", until=_day(300), author=author.username) == [
+        other.pk,
+        old[0].pk,
+    ]
+    assert found_ids(client, "kettle", until=_day(300), order="newest") == [old[2].pk, old[1].pk]
 
 
 def test_both_ends_of_the_range_are_whole_days(client, forum):
@@ -99,3 +139,26 @@ def test_the_date_fields_are_date_pickers_that_keep_their_values(client, forum):
     page = client.get("/search/", {"q": "lantern", "since": "2024-05-01"}).content.decode()
     assert 'type="date" name="since" value="2024-05-01"' in page
     assert 'type="date" name="until"' in page
+
+
+def test_the_newest_matches_are_found_across_the_recent_and_older_posts(client, forum, monkeypatch):
+    """PostgreSQL looks among the newest backends.RECENT_POSTS post ids first and among the
+    older ones only for what is still missing: the same newest matches, in order, either way
+    (SQLite has one step; the same answers)."""
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "RECENT_POSTS", 2)
+    author = MemberFactory()
+    posts = [
+        forum.topic(f"Lantern {n}", "lantern wick", author=author if n < 2 else None).posts.get()
+        for n in range(5)
+    ]
+    forum.topic("Unrelated", "teapot")  # the newest post id, no match
+
+    newest = client.get("/search/", {"q": "lantern", "order": "newest"}).context["results"]
+    assert [result.post.pk for result in newest.results] == [p.pk for p in posts[:1:-1]]
+    assert newest.capped is True
+    # Only older posts are the author's: all from the second step.
+    assert found_ids(client, "wick", author=author.username, order="newest") == [
+        posts[1].pk,
+        posts[0].pk,
+    ]

@@ -39,6 +39,20 @@ COUNT_CAP = CANDIDATES  # "more than 1,000 results": counting every match of a w
 # newest first. Such a word says little about relevance anyway (bm25 gives a word in half
 # the posts a weight of nearly zero).
 RANKED_WORD_LIMIT = 20_000
+# SQLite, a date range with an end: FTS5 walks a query's matches newest first, so a query in
+# many posts ("kitchen", up to two years ago) tests every newer match's date first (650,000 of
+# them, 1-2 s). When more than DATE_FIRST_SHARE of the newest DATE_FIRST_SAMPLE posts match,
+# the range's posts are walked newest first instead (search_created_idx), each looked up in
+# FTS5: about CANDIDATES / share lookups, at most 5,000. A lookup costs 15-20 times a date
+# checked on the walk (40-55 µs against 2.5 µs at a million posts), hence a high share: a
+# word in 20% of posts, up to two years ago, costs about the same either way (200-300 ms).
+# Measured at a million posts, a range ending two years ago: "kitchen" (94% of posts) 935 ->
+# 47-94 ms, while "bicycle" (2.8%) stays faster walking its matches (47 ms, against 900 ms).
+DATE_FIRST_SAMPLE = 10_000
+DATE_FIRST_SHARE = 0.2
+# PostgreSQL: a lookup without a date range first looks among the newest this-many post ids
+# (PostgresEngine._numbered_lookup).
+RECENT_POSTS = 100_000
 LANGUAGE = re.compile(r"[a-z]+")
 
 
@@ -114,7 +128,15 @@ def _dates_sql(filters: Filters, row: str) -> tuple[list[str], list]:
     return sql, params
 
 
-JOINS = "JOIN discussions_post p ON p.id = i.post_id JOIN discussions_topic t ON t.id = i.topic_id "
+# SQLite: the candidates, then each one's index row, post and topic by key, in that order
+# (CROSS JOIN fixes SQLite's join order): left to choose, SQLite started a search whose lookup
+# is a UNION ALL (`_dated_lookup`) from every published post (the status index) and looked
+# each up in the candidates, 1.4 s.
+JOINS = (
+    "CROSS JOIN search_indexedpost i ON i.post_id = m.rowid "
+    "CROSS JOIN discussions_post p ON p.id = i.post_id "
+    "CROSS JOIN discussions_topic t ON t.id = i.topic_id "
+)
 
 
 def _keys_sql(row: str) -> str:
@@ -217,7 +239,7 @@ class SQLiteEngine:
             [f"{{{columns}}} : ({expression})"] + [f"{{keys}} : {key}" for key in keys]
         )
 
-    def _lookup(self, query, filters, rank: str) -> tuple[str, list]:
+    def _lookup(self, query, filters, rank: str, limit: str | None = None) -> tuple[str, list]:
         """The full-text lookup: the newest CANDIDATES matches of the words and filters, with
         `rank`. A date range is checked as the lookup walks its matches newest first (each
         match's index row read by its key; CROSS JOIN keeps the full-text table the outer
@@ -230,9 +252,41 @@ class SQLiteEngine:
         sql = (
             f"SELECT search_fts.rowid AS rowid, {rank} AS rank FROM search_fts{join} "
             f"WHERE search_fts MATCH %s{where} "
-            f"ORDER BY search_fts.rowid DESC LIMIT {CANDIDATES + 1}"
+            f"ORDER BY search_fts.rowid DESC LIMIT {limit or CANDIDATES + 1}"
         )
         return sql, [self.match_expression(query, filters), *params]
+
+    def _dense_probe(self, query, filters) -> tuple[str, list]:
+        """SQL true when more than DATE_FIRST_SHARE of the newest DATE_FIRST_SAMPLE posts
+        match the whole lookup expression (words and filters): at most a few thousand rows
+        read, whatever the query's words."""
+        threshold = int(DATE_FIRST_SAMPLE * DATE_FIRST_SHARE)
+        return (
+            f"(SELECT count(*) > {threshold} FROM (SELECT 1 FROM search_fts "
+            "WHERE search_fts MATCH %s AND search_fts.rowid > "
+            f"(SELECT max(post_id) FROM search_indexedpost) - {DATE_FIRST_SAMPLE} "
+            f"LIMIT {threshold + 1}))",
+            [self.match_expression(query, filters)],
+        )
+
+    def _dated_lookup(self, query, filters, rank: str) -> tuple[str, list]:
+        """The lookup of a query with a date range's end: `_lookup`, unless the query matches
+        many of the newest posts (`dense`, in the CTE `c`, `_dense_probe`): then the range's posts
+        newest first (search_created_idx), each looked up in FTS5 by its rowid (CROSS JOIN
+        keeps the posts the outer loop). The other branch gets LIMIT 0, and SQLite skips its
+        loop without starting it."""
+        skipped_when_dense = f"(SELECT CASE WHEN dense THEN 0 ELSE {CANDIDATES + 1} END FROM c)"
+        by_words, params = self._lookup(query, filters, rank, skipped_when_dense)
+        dates, date_params = _dates_sql(filters, "d")
+        sql = (
+            f"SELECT * FROM ({by_words}) UNION ALL SELECT * FROM ("
+            "SELECT d.post_id AS rowid, 0 AS rank FROM search_indexedpost d "
+            "CROSS JOIN search_fts ON search_fts.rowid = d.post_id "
+            f"WHERE {' AND '.join(dates)} AND search_fts MATCH %s "
+            "ORDER BY d.created_at DESC, d.post_id DESC "
+            f"LIMIT (SELECT CASE WHEN dense THEN {CANDIDATES + 1} ELSE 0 END FROM c))"
+        )
+        return sql, [*params, *date_params, self.match_expression(query, filters)]
 
     def hits(self, query, *, filters, readable_category_ids, newest, offset, limit) -> list[Hit]:
         """A page of matching posts, best (or newest) first, with passages. One query: the
@@ -255,7 +309,6 @@ class SQLiteEngine:
                 f"WITH m AS MATERIALIZED ({lookup}), page AS MATERIALIZED (SELECT i.post_id, "
                 "m.rank, i.created_at "
                 f"FROM (SELECT * FROM m ORDER BY rowid DESC LIMIT {CANDIDATES}) m "
-                "JOIN search_indexedpost i ON i.post_id = m.rowid "
                 f"{JOINS}WHERE {where} ORDER BY {inner} LIMIT %s OFFSET %s) "
                 "SELECT page.post_id, snippet(search_fts, -1, %s, %s, %s, 32) "
                 "FROM page CROSS JOIN search_fts ON search_fts.rowid = page.post_id "
@@ -294,24 +347,29 @@ class SQLiteEngine:
             if newest
             else "CASE WHEN (SELECT common FROM c) THEN 0 ELSE bm25(search_fts, 8.0, 1.0, 0.0) END"
         )
-        lookup, lookup_params = self._lookup(query, filters, rank)
+        if filters.until is not None:
+            lookup, lookup_params = self._dated_lookup(query, filters, rank)
+            dense, dense_params = self._dense_probe(query, filters)
+        else:
+            lookup, lookup_params = self._lookup(query, filters, rank)
+            dense, dense_params = "0", []
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH c AS MATERIALIZED (SELECT ({probes}) > 0 AS common), "
+                f"WITH c AS MATERIALIZED (SELECT ({probes}) > 0 AS common, {dense} AS dense), "
                 f"m AS MATERIALIZED ({lookup}), "
                 "v AS MATERIALIZED (SELECT i.post_id, m.rank, i.created_at "
                 f"FROM (SELECT * FROM m ORDER BY rowid DESC LIMIT {CANDIDATES}) m "
-                f"JOIN search_indexedpost i ON i.post_id = m.rowid {JOINS}WHERE {where}), "
+                f"{JOINS}WHERE {where}), "
                 "page AS MATERIALIZED (SELECT post_id, row_number() OVER "
                 "(ORDER BY rank, created_at DESC, post_id DESC) AS n FROM v "
                 "ORDER BY rank, created_at DESC, post_id DESC LIMIT %s OFFSET %s) "
-                "SELECT 0 AS n, NULL, NULL, (SELECT count(*) FROM v), (SELECT common FROM c), "
-                "(SELECT count(*) FROM m) "
+                "SELECT 0 AS n, NULL, NULL, (SELECT count(*) FROM v), "
+                "(SELECT common OR dense FROM c), (SELECT count(*) FROM m) "
                 "UNION ALL SELECT page.n, page.post_id, "
                 "snippet(search_fts, -1, %s, %s, %s, 32), NULL, NULL, NULL "
                 "FROM page CROSS JOIN search_fts ON search_fts.rowid = page.post_id "
                 "WHERE search_fts MATCH %s ORDER BY 1",
-                [*probe_params, *lookup_params, *params, limit, offset,
+                [*probe_params, *dense_params, *lookup_params, *params, limit, offset,
                  MARK_START, MARK_END, ELLIPSIS, words],
             )  # fmt: skip
             rows = cursor.fetchall()
@@ -460,7 +518,7 @@ class PostgresEngine:
             return f"{row}created_at DESC, {row}post_id DESC"
         return f"{row}post_id DESC"
 
-    def _lookup(self, query, filters) -> tuple[str, list]:
+    def _lookup(self, query, filters, *, posts: str = "", limit: str = "") -> tuple[str, list]:
         """The full-text lookup: the newest CANDIDATES matches of the words and filters. The
         tsquery is written out (not read from a CTE), so the planner sees it and weighs the
         GIN index against reading the post ids newest first: a word in most posts finds its
@@ -482,15 +540,55 @@ class PostgresEngine:
         dates, date_params = _dates_sql(filters, "c")
         conditions.extend(dates)
         params.extend(date_params)
+        if posts:  # a range of post ids, `RECENT_POSTS`
+            conditions.append(f"c.post_id {posts}")
         # Each candidate's row is read here anyway: what the visibility check, the order and
         # the rank need comes along, so the index rows are not read a second time.
         sql = (
             "SELECT c.post_id, c.topic_id, c.author_id, c.created_at, c.has_attachments, "
             f"c.{column} AS document FROM search_indexedpost c "
             f"WHERE {' AND '.join(conditions)} ORDER BY {self._newest(filters, 'c.')} "
-            f"LIMIT {CANDIDATES + 1}"
+            f"LIMIT {limit or CANDIDATES + 1}"
         )
         return sql, params
+
+    def _numbered_lookup(self, query, filters) -> tuple[str, list]:
+        """The lookup's rows numbered in their order (newest first): the CTE `m`.
+
+        With a date range, one step (ordered by date, `_newest`). Without, two steps: the
+        matches among the newest RECENT_POSTS post ids, then, only if those are fewer than
+        the bound, the older ones up to it (LIMIT 0 otherwise: not run). The first step's
+        range lets the planner intersect the GIN
+        index's matches with the BRIN index of post ids (migration 0008), so a word in 1% of
+        posts reads the heap pages of its ~1,000 newest matches, not every match's page
+        (bitmap) nor 100 posts per match (walking the primary key): `piano`, 105,800 rows
+        tested -> 955 pages. A common word still walks the primary key within the range."""
+        if filters.dated:
+            lookup, params = self._lookup(query, filters)
+            return (
+                "m AS MATERIALIZED (SELECT found.*, row_number() OVER "
+                f"(ORDER BY {self._newest(filters)}) AS n FROM ({lookup}) found)",
+                params,
+            )
+        since = f"(SELECT max(post_id) - {RECENT_POSTS} FROM search_indexedpost)"
+        recent, recent_params = self._lookup(query, filters, posts=f"> {since}")
+        older, older_params = self._lookup(
+            query,
+            filters,
+            posts=f"<= {since}",
+            limit=f"(SELECT {CANDIDATES + 1} - count(*) FROM recent)",
+        )
+        return (
+            "recent AS MATERIALIZED (SELECT found.*, row_number() OVER "
+            f"(ORDER BY post_id DESC) AS n FROM ({recent}) found), "
+            # The outer LIMIT changes nothing (both steps together read at most that many)
+            # but tells the planner so: left to guess the second step's LIMIT, it costed the
+            # visibility step for 10,000 rows and crossed jit_above_cost (30 ms of JIT).
+            "m AS MATERIALIZED (SELECT * FROM (SELECT * FROM recent UNION ALL SELECT found.*, "
+            "(SELECT count(*) FROM recent) + row_number() OVER (ORDER BY post_id DESC) "
+            f"FROM ({older}) found) both_steps LIMIT {CANDIDATES + 1})",
+            [*recent_params, *older_params],
+        )
 
     def search(
         self, query, *, filters, readable_category_ids, newest, offset, limit
@@ -499,11 +597,13 @@ class PostgresEngine:
         the lookup and the visibility joins run once, the count and the page both read
         their result; ts_rank_cd for the candidates only (none when newest first) from the
         documents the lookup read, and
-        ts_headline, which reads a post's whole text, for the page's rows only."""
+        ts_headline, which reads a post's whole text, for the page's rows only. The lookup's
+        rows are numbered in the order they come in (no sort: the lookup's own order), so
+        the one read past the bound is left out without sorting the documents again."""
         where, params = _visibility_sql(filters, readable_category_ids)
         where = where.replace("%(false)s", "false").replace("%(true)s", "true")
         tsquery, tsquery_params = self._tsquery(query)
-        lookup, lookup_params = self._lookup(query, filters)
+        lookup, lookup_params = self._numbered_lookup(query, filters)
         rank = "0" if newest else "ts_rank_cd(i.document, q.query)"
         headline_options = (
             f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=32, MinWords=12, '
@@ -512,11 +612,10 @@ class PostgresEngine:
         order = "rank DESC, created_at DESC, post_id DESC"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH q AS (SELECT {tsquery} AS query), m AS MATERIALIZED ({lookup}), "
+                f"WITH q AS (SELECT {tsquery} AS query), {lookup}, "
                 f"v AS MATERIALIZED (SELECT i.post_id, {rank} AS rank, i.created_at "
-                f"FROM (SELECT * FROM m ORDER BY {self._newest(filters)} LIMIT {CANDIDATES}) i "
-                f"{self.VISIBILITY_JOINS}CROSS JOIN q "
-                f"WHERE {where}), "
+                f"FROM m i {self.VISIBILITY_JOINS}CROSS JOIN q "
+                f"WHERE i.n <= {CANDIDATES} AND {where}), "
                 f"page AS MATERIALIZED (SELECT post_id, row_number() OVER (ORDER BY {order}) "
                 f"AS n FROM v ORDER BY {order} LIMIT %s OFFSET %s) "
                 "SELECT 0 AS n, NULL, NULL, (SELECT count(*) FROM v), (SELECT count(*) FROM m) "
