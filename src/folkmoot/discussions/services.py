@@ -226,7 +226,10 @@ def _validate_reason(reason: str, *, required: bool) -> str:
     if len(reason) > lifecycle.NOTE_MAX_LENGTH:
         raise Refusal(
             _("Keep the reason under %(max)s characters (this one has %(length)s).")
-            % {"max": lifecycle.NOTE_MAX_LENGTH, "length": number_format(len(reason), force_grouping=True)},
+            % {
+                "max": lifecycle.NOTE_MAX_LENGTH,
+                "length": number_format(len(reason), force_grouping=True),
+            },
             field="reason",
             code="too_long",
         )
@@ -615,7 +618,7 @@ def nominate_post(*, post: Post, member: User, note: str = "") -> bool:
         if Nomination.objects.filter(post=post, member=member).exists():
             return False
         limits.check_nominations(member=member)
-        _, created = Nomination.objects.get_or_create(
+        _nomination, created = Nomination.objects.get_or_create(
             post=post, member=member, defaults={"note": note}
         )
     return created
