@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import pgettext, pgettext_noop
+from django.utils.translation import pgettext, pgettext_lazy
 
 from folkmoot.forums.models import Category
 from folkmoot.moderation import policy as moderation_policy
@@ -293,11 +293,11 @@ class ReactionCount:
 # The reactions' names for the catalogue: the model's choices stay English (translating them
 # there would churn migrations); pages show pgettext("reaction", label).
 REACTION_NAMES = [
-    pgettext_noop("reaction", "Like"),
-    pgettext_noop("reaction", "Thanks"),
-    pgettext_noop("reaction", "Haha"),
-    pgettext_noop("reaction", "Confused"),
-    pgettext_noop("reaction", "Sad"),
+    pgettext_lazy("reaction", "Like"),
+    pgettext_lazy("reaction", "Thanks"),
+    pgettext_lazy("reaction", "Haha"),
+    pgettext_lazy("reaction", "Confused"),
+    pgettext_lazy("reaction", "Sad"),
 ]
 
 
