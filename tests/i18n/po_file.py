@@ -43,7 +43,10 @@ def read(path: Path) -> list[Entry]:
             continue
         text = ast.literal_eval(rest)
         if keyword in ("msgctxt", "msgid") and (
-            entry is None or keyword == "msgctxt" or entry.msgid is not None and current
+            entry is None
+            or keyword == "msgctxt"
+            or entry.msgid is not None
+            and current
             and current[0] != "msgctxt"
         ):
             entry = Entry(msgid=None)  # type: ignore[arg-type]

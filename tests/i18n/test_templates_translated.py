@@ -20,8 +20,12 @@ from folkmoot import settings as folkmoot_settings
 PACKAGE = Path(folkmoot_settings.PACKAGE_DIR)
 TEMPLATES = sorted(
     path
-    for pattern in ("templates/**/*.html", "templates/**/*.txt", "*/templates/**/*.html",
-                    "*/templates/**/*.txt")
+    for pattern in (
+        "templates/**/*.html",
+        "templates/**/*.txt",
+        "*/templates/**/*.html",
+        "*/templates/**/*.txt",
+    )
     for path in PACKAGE.glob(pattern)
 )
 
@@ -48,7 +52,9 @@ END_BLOCK_TRANSLATE = re.compile(r"^(endblocktranslate|endblocktrans)\b")
 NOT_TEXT = {"'medium'"}
 MASK = "\x01"  # stands for whatever a tag or variable puts there: no letters of its own
 
-VISIBLE_ATTRIBUTE = re.compile(r"""\b(title|alt|placeholder|aria-label)\s*=\s*(["'])(.*?)\2""", re.S)
+VISIBLE_ATTRIBUTE = re.compile(
+    r"""\b(title|alt|placeholder|aria-label)\s*=\s*(["'])(.*?)\2""", re.S
+)
 BUTTON_VALUE = re.compile(
     r"""<input\b[^>]*\btype=["']?(?:submit|button|reset)\b[^>]*\bvalue=(["'])(.*?)\1""", re.S
 )
