@@ -4,6 +4,7 @@ what members write keeps its own direction; an English reader's layout is unchan
 import pytest
 
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import IMPACTS, describe, violations
 from tests.factories import MemberFactory, make_topic
 
 # The browser's side of pages that are the same whatever the database.
@@ -57,3 +58,12 @@ def test_a_post_keeps_its_own_direction_on_a_mirrored_page(page, db):
     body = page.locator("#post-1 .post-body")
     # English text on an Arabic page reads left to right, starting at the left.
     assert body.evaluate("element => getComputedStyle(element).direction") == "ltr"
+
+
+def test_the_mirrored_topic_page_has_no_accessibility_violations(page, db):
+    topic = make_topic(replies=2)
+    sign_in(page, MemberFactory(language="ar"))
+    page.goto(topic.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    found = [v for v in violations(page) if v["impact"] in IMPACTS]
+    assert not found, describe(found)
