@@ -383,6 +383,10 @@ LANGUAGE_CODE = os.environ.get("FOLKMOOT_LANGUAGE", "en")
 # The languages a member may choose. Arabic has no catalogue yet: it is offered to prove that
 # right-to-left layout works (texts fall back to English, the page is mirrored).
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ar", "العربية")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(
+        f"FOLKMOOT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # The footer's language menu (Django's set_language view) keeps the choice in this cookie.
 LANGUAGE_COOKIE_NAME = "language"

@@ -110,3 +110,12 @@ def test_a_language_the_site_does_not_offer_is_refused_in_the_settings(member_cl
     assert response.status_code == 400
     member.refresh_from_db()
     assert member.language == ""
+
+
+def test_a_german_site_greets_anonymous_readers_and_members_without_a_choice_in_german(
+    client, settings, topic, member
+):
+    settings.LANGUAGE_CODE = "de"  # FOLKMOOT_LANGUAGE=de
+    assert "<h1>Foren</h1>" in client.get("/").text
+    client.force_login(member)
+    assert "Mach mit" in client.get(topic.get_absolute_url()).text
