@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Dates in a signed-in member's chosen time zone.
     "folkmoot.people.middleware.MemberTimeZoneMiddleware",
+    # Pages in the member's language, else the one picked in the footer, else the site's.
+    "folkmoot.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -381,7 +383,16 @@ LANGUAGE_CODE = os.environ.get("FOLKMOOT_LANGUAGE", "en")
 # The languages a member may choose. Arabic has no catalogue yet: it is offered to prove that
 # right-to-left layout works (texts fall back to English, the page is mirrored).
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("ar", "العربية")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ValueError(
+        f"FOLKMOOT_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# The footer's language menu (Django's set_language view) keeps the choice in this cookie.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -399,6 +410,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 HTTPS = env_bool("FOLKMOOT_HTTPS")
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("FOLKMOOT_HSTS_SECONDS", 31_536_000) if HTTPS else 0
 # Subdomains of the forum's own host name (not of its parent domain) are HTTPS too.

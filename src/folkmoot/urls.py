@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
+from django.views.i18n import set_language
 
 from folkmoot.composer.views import serve_upload
 from folkmoot.discussions.sitemaps import SITEMAPS
+from folkmoot.languages import choose_language
 from folkmoot.robots import favicon, robots_txt
 
 # Whatever escapes the views: the designed error page, which renders without the database.
@@ -15,6 +17,9 @@ handler429 = "folkmoot.faults.views.too_many_requests"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The footer's language menu, and the POST (CSRF-checked) that keeps the pick in a cookie.
+    path("language/", choose_language, name="choose_language"),
+    path("language/set/", set_language, name="set_language"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("", include("folkmoot.js_catalogue")),  # the scripts' translations, /jsi18n/…

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from folkmoot.faults.views import server_error
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MemberFactory
 from tests.html_validator import validation_errors
 
 # The browser's side of pages that are the same whatever the database: CI runs these on
@@ -44,7 +44,11 @@ def test_the_pages_have_no_html_errors(forum, settings, tmp_path):
         "password reset": fetch(guest, "/accounts/password/reset/"),
         "moderation queue": fetch(moderator, "/mod/queue/"),
         "404": fetch(guest, "/no-such-page/", 404),
+        "language menu": fetch(guest, "/language/?next=/"),
     }
+    arabic = Client()
+    arabic.force_login(MemberFactory(language="ar"))
+    pages["topic page 1, right to left"] = fetch(arabic, topic.get_absolute_url())
     csrf_checked = Client(enforce_csrf_checks=True)
     refused = csrf_checked.post(topic.get_absolute_url() + "reply/", {"body": "Hello"})
     assert refused.status_code == 403

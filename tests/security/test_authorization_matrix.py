@@ -176,6 +176,10 @@ EXPECTED = {
     # Sharing on Mastodon: anyone, for pages of this site only.
     "share_mastodon":                         "200/405  200/405  200/405  200/405  200/405  200/405  200/405  200/405  200/405",
     "share_mastodon@elsewhere":               "400/405  400/405  400/405  400/405  400/405  400/405  400/405  400/405  400/405",
+    # The footer's language menu: anyone; picking (POST, CSRF-checked) sets a cookie and goes
+    # back (a GET only goes back, changing nothing).
+    "choose_language":                        "200/405  200/405  200/405  200/405  200/405  200/405  200/405  200/405  200/405",
+    "set_language":                           "302/302  302/302  302/302  302/302  302/302  302/302  302/302  302/302  302/302",
     # Following and notifications: members only; a held topic only by those who see it.
     "follow":                                 "L/L      L/L      200/302  200/302  200/302  200/302  200/302  L/L      200/302",
     "follow@held":                            "404/404  404/404  404/404  404/404  404/404  200/302  200/302  404/404  404/404",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -45,14 +46,14 @@ def clean_image(data: bytes) -> CleanImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in ACCEPTED_FORMATS:
-                raise ImageRefused("Only JPEG, PNG, GIF and WebP images can be uploaded.")
+                raise ImageRefused(_("Only JPEG, PNG, GIF and WebP images can be uploaded."))
             if image.width * image.height > limits["IMAGE_MAX_PIXELS"]:
-                raise ImageRefused("That image has too many pixels to be processed.")
+                raise ImageRefused(_("That image has too many pixels to be processed."))
             image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ImageRefused("That file is not an image we can read.") from None
+        raise ImageRefused(_("That file is not an image we can read.")) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused("That image has too many pixels to be processed.") from None
+        raise ImageRefused(_("That image has too many pixels to be processed.")) from None
 
     image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data asked for
     max_side = limits["IMAGE_MAX_SIDE"]

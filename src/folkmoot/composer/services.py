@@ -10,6 +10,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from folkmoot.accounts.models import User
 from folkmoot.fetcher import FetchRefused, FetchSlots, fetch
@@ -23,7 +26,9 @@ from .models import Attachment, Draft
 logger = logging.getLogger(__name__)
 
 
-STALE_DRAFT_MESSAGE = "This draft was changed in another window. Reload to see the newer text."
+STALE_DRAFT_MESSAGE = gettext_noop(
+    "This draft was changed in another window. Reload to see the newer text."
+)
 
 
 class DraftRefused(Refusal):
@@ -34,7 +39,7 @@ class StaleDraft(DraftRefused):
     """A save from a tab that has not seen the newest draft."""
 
     def __init__(self) -> None:
-        super().__init__(STALE_DRAFT_MESSAGE, status=409)
+        super().__init__(_(STALE_DRAFT_MESSAGE), status=409)
 
 
 class UploadRefused(Refusal):
@@ -45,14 +50,16 @@ class QuotaExceeded(UploadRefused):
     """The member's upload space is used up (their own fact, safe to tell them as it is)."""
 
     def __init__(self) -> None:
-        super().__init__("You have used all your upload space.", status=413)
+        super().__init__(_("You have used all your upload space."), status=413)
 
 
 # Whatever went wrong with an image by URL (an address we refuse, a dead or slow server, a file
 # that is no image or too large), the member hears the same: the answer must not tell a prober
 # anything about the network behind us. The log has the detail.
-URL_UPLOAD_FAILED = "We could not get an image from that link."
-URL_UPLOADS_BUSY = "Too many images are being fetched right now. Try again in a minute."
+URL_UPLOAD_FAILED = gettext_noop("We could not get an image from that link.")
+URL_UPLOADS_BUSY = gettext_noop(
+    "Too many images are being fetched right now. Try again in a minute."
+)
 # A web process fetches this many images by URL at once; the rest are refused at once, so slow
 # far servers can never hold the threads that serve pages.
 _url_upload_slots = FetchSlots()
@@ -69,7 +76,7 @@ DRAFT_KEY = re.compile(r"(?:topic|category|post)-[0-9]{1,18}")
 
 def _check_key(key: str) -> None:
     if not DRAFT_KEY.fullmatch(key):
-        raise DraftRefused("No such place for a draft.", status=404)
+        raise DraftRefused(_("No such place for a draft."), status=404)
 
 
 def get_draft(*, author: User, key: str) -> Draft | None:
@@ -80,17 +87,23 @@ def get_draft(*, author: User, key: str) -> Draft | None:
 def _check_draft_body(body: str) -> None:
     """The same limits as a post, refused out loud: a draft is never cut short silently."""
     if "\x00" in body:
-        raise DraftRefused("Null characters are not allowed.")
+        raise DraftRefused(_("Null characters are not allowed."))
     try:
         body.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates: no database can store them as text
-        raise DraftRefused("This draft is not valid text.") from None
+        raise DraftRefused(_("This draft is not valid text.")) from None
     max_length = settings.FOLKMOOT["POST_MAX_LENGTH"]
     length = len(body.replace("\r\n", "\n").strip())
     if length > max_length:
         raise DraftRefused(
-            f"Drafts can be at most {max_length:,} characters long, like a post "
-            f"(this one has {length:,}).",
+            _(
+                "Drafts can be at most %(max)s characters long, like a post "
+                "(this one has %(length)s)."
+            )
+            % {
+                "max": number_format(max_length, force_grouping=True),
+                "length": number_format(length, force_grouping=True),
+            },
             status=413,
         )
 
@@ -136,14 +149,17 @@ def _allowance_or_refuse(owner: User, ip_address: str | None) -> policy.UploadAl
     limits.check_ban(email=owner.email, ip_address=ip_address)
     allowance = policy.upload_allowance(owner)
     if not allowance.may_upload:
-        raise UploadRefused("You cannot upload images.", status=403)
+        raise UploadRefused(_("You cannot upload images."), status=403)
     return allowance
 
 
 def _refuse_if_too_large(allowance: policy.UploadAllowance, size: int) -> None:
     if size > allowance.max_file_bytes:
         limit = max(1, allowance.max_file_bytes // (1024 * 1024))
-        raise UploadRefused(f"That image is too large: the limit is {limit} MB.", status=413)
+        raise UploadRefused(
+            _("That image is too large: the limit is %(limit)s MB.") % {"limit": limit},
+            status=413,
+        )
 
 
 def _store(
@@ -189,11 +205,11 @@ def upload_image_from_url(*, owner: User, url: str, ip_address: str | None = Non
     if used >= allowance.quota_bytes:
         raise QuotaExceeded
     if not _url_upload_slots.try_acquire(settings.FOLKMOOT["URL_UPLOADS_PER_PROCESS"]):
-        raise UploadRefused(URL_UPLOADS_BUSY, status=503, retry_after=30)
+        raise UploadRefused(_(URL_UPLOADS_BUSY), status=503, retry_after=30)
     try:
         fetched = fetch(url, max_bytes=allowance.max_file_bytes, accept=IMAGE_ACCEPT)
     except FetchRefused:
-        raise UploadRefused(URL_UPLOAD_FAILED) from None
+        raise UploadRefused(_(URL_UPLOAD_FAILED)) from None
     finally:
         _url_upload_slots.release()
     try:
@@ -207,7 +223,7 @@ def upload_image_from_url(*, owner: User, url: str, ip_address: str | None = Non
         raise
     except UploadRefused as refusal:
         logger.warning("Image by URL refused: %r: %s", url, refusal)
-        raise UploadRefused(URL_UPLOAD_FAILED) from None
+        raise UploadRefused(_(URL_UPLOAD_FAILED)) from None
 
 
 def attach_to_post(post) -> None:

@@ -2,12 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from .emoji import count_emoji
 
 
 def emoji_limit_message(limit: int) -> str:
-    return f"Only {limit} emoji are allowed."
+    return _("Only %(limit)s emoji are allowed.") % {"limit": limit}
 
 
 def validate_post_body(body: str) -> str:
@@ -16,11 +18,14 @@ def validate_post_body(body: str) -> str:
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     limits = settings.FOLKMOOT
     if not body:
-        raise ValidationError("Write something before posting.", code="empty")
+        raise ValidationError(_("Write something before posting."), code="empty")
     if len(body) > limits["POST_MAX_LENGTH"]:
         raise ValidationError(
-            f"Posts can be at most {limits['POST_MAX_LENGTH']:,} characters long "
-            f"(this one has {len(body):,}).",
+            _("Posts can be at most %(max)s characters long (this one has %(length)s).")
+            % {
+                "max": number_format(limits["POST_MAX_LENGTH"], force_grouping=True),
+                "length": number_format(len(body), force_grouping=True),
+            },
             code="too_long",
         )
     if count_emoji(body) > limits["EMOJI_MAX"]:
@@ -32,9 +37,10 @@ def validate_title(title: str) -> str:
     title = " ".join(title.split())
     max_length = settings.FOLKMOOT["TITLE_MAX_LENGTH"]
     if len(title) < 3:
-        raise ValidationError("Give the topic a title of at least 3 characters.", code="short")
+        raise ValidationError(_("Give the topic a title of at least 3 characters."), code="short")
     if len(title) > max_length:
         raise ValidationError(
-            f"Titles can be at most {max_length} characters long.", code="too_long"
+            _("Titles can be at most %(max)s characters long.") % {"max": max_length},
+            code="too_long",
         )
     return title

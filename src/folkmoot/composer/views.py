@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.static import serve
 
@@ -17,7 +18,7 @@ from . import services
 
 def _signed_in_only(request):
     if not request.user.is_authenticated:
-        return refusal_json(Refusal("Sign in to save drafts and upload images.", status=403))
+        return refusal_json(Refusal(_("Sign in to save drafts and upload images."), status=403))
     return None
 
 
@@ -52,7 +53,7 @@ def draft(request, place: str):
         if request.method == "GET":
             saved = services.get_draft(author=request.user, key=place)
             if saved is None or not saved.body:
-                return refusal_json(Refusal("No draft.", status=404))
+                return refusal_json(Refusal(_("No draft."), status=404))
             return JsonResponse({"body": saved.body, "seq": saved.seq})
         if request.method == "DELETE":
             services.delete_draft(author=request.user, key=place)
@@ -60,7 +61,7 @@ def draft(request, place: str):
         try:
             body, seq = _draft_payload(request.body)
         except MalformedDraft:
-            return refusal_json(Refusal("Send JSON with body (text) and seq (a whole number)."))
+            return refusal_json(Refusal(_("Send JSON with body (text) and seq (a whole number).")))
         saved = services.save_draft(author=request.user, key=place, body=body, seq=seq)
     except Refusal as refusal:
         return refusal_json(refusal)
@@ -85,7 +86,7 @@ def upload(request):
                 ip_address=client_address.of_request(request),
             )
         else:
-            return refusal_json(Refusal("Choose an image file or give its URL."))
+            return refusal_json(Refusal(_("Choose an image file or give its URL.")))
     except Refusal as refusal:
         return refusal_json(refusal)
     return JsonResponse(

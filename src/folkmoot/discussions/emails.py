@@ -7,21 +7,35 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from folkmoot.accounts.queries import member_with_email
 
 from .models import Post
 
 
+def _in_language_of(member):
+    """The email in the language its recipient reads the site in, not the moderator's."""
+    return translation.override(member.language or settings.LANGUAGE_CODE)
+
+
 def tell_author_approved(post: Post, *, origin: str) -> None:
     author = post.author
     if author is None or not author.email:
         return
+    with _in_language_of(author):
+        _send_approved(post, origin=origin, email=author.email)
+
+
+def _send_approved(post: Post, *, origin: str, email: str) -> None:
     send_mail(
-        f"Your post in “{post.topic.title}” is published · {settings.SITE_NAME}",
-        f"A moderator approved your post. Read it here:\n\n{origin}{post.get_absolute_url()}\n",
+        _("Your post in “%(title)s” is published · %(site)s")
+        % {"title": post.topic.title, "site": settings.SITE_NAME},
+        _("A moderator approved your post. Read it here:")
+        + f"\n\n{origin}{post.get_absolute_url()}\n",
         None,
-        [author.email],
+        [email],
     )
 
 
@@ -29,15 +43,21 @@ def tell_author_rejected(post: Post, *, reason: str) -> None:
     author = post.author
     if author is None or not author.email:
         return
-    text = "A moderator decided not to publish your post."
+    with _in_language_of(author):
+        _send_rejected(post, reason=reason, email=author.email)
+
+
+def _send_rejected(post: Post, *, reason: str, email: str) -> None:
+    text = _("A moderator decided not to publish your post.")
     if reason:
-        text += f"\n\nReason: {reason}"
-    text += f"\n\nYour text, so you can keep it:\n\n{post.body}\n"
+        text += "\n\n" + _("Reason: %(reason)s") % {"reason": reason}
+    text += "\n\n" + _("Your text, so you can keep it:") + f"\n\n{post.body}\n"
     send_mail(
-        f"Your post in “{post.topic.title}” was not approved · {settings.SITE_NAME}",
+        _("Your post in “%(title)s” was not approved · %(site)s")
+        % {"title": post.topic.title, "site": settings.SITE_NAME},
         text,
         None,
-        [author.email],
+        [email],
     )
 
 
@@ -57,10 +77,10 @@ def tell_guest_post_waits(guest, *, reminder: bool) -> None:
         "site_name": settings.SITE_NAME,
     }
     subject = (
-        f"Reminder: your post on {settings.SITE_NAME} is waiting for you"
+        _("Reminder: your post on %(site)s is waiting for you")
         if reminder
-        else f"Finish registering to publish your post on {settings.SITE_NAME}"
-    )
+        else _("Finish registering to publish your post on %(site)s")
+    ) % {"site": settings.SITE_NAME}
     send_mail(
         subject,
         render_to_string("accounts/email/guest_post.txt", context),

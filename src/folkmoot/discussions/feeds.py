@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
 
 from folkmoot.forums.models import Category
 
@@ -65,13 +66,13 @@ class LatestTopicsFeed(_PublicFeed):
         return _source(request)
 
     def title(self, source: FeedSource) -> str:
-        return f"{settings.SITE_NAME}: latest topics"
+        return _("%(site)s: latest topics") % {"site": settings.SITE_NAME}
 
     def link(self, source: FeedSource) -> str:
         return source.origin + reverse("index")
 
     def description(self, source: FeedSource) -> str:
-        return f"The newest topics on {settings.SITE_NAME}."
+        return _("The newest topics on %(site)s.") % {"site": settings.SITE_NAME}
 
     def items(self, source: FeedSource) -> list[Topic]:
         return _with_origin(queries.feed_topics(), source)
@@ -102,13 +103,18 @@ class CategoryTopicsFeed(LatestTopicsFeed):
         return _source(request, category=get_object_or_404(Category, pk=category_id))
 
     def title(self, source: FeedSource) -> str:
-        return f"{source.category.name} · {settings.SITE_NAME}: latest topics"
+        return _("%(category)s · %(site)s: latest topics") % {
+            "category": source.category.name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, source: FeedSource) -> str:
         return source.origin + source.category.get_absolute_url()
 
     def description(self, source: FeedSource) -> str:
-        return source.category.description or f"The newest topics in {source.category.name}."
+        return source.category.description or _("The newest topics in %(category)s.") % {
+            "category": source.category.name
+        }
 
     def items(self, source: FeedSource) -> list[Topic]:
         return _with_origin(queries.feed_topics(category=source.category), source)
@@ -132,7 +138,7 @@ class TopicPostsFeed(_PublicFeed):
         return source.origin + source.topic.get_absolute_url()
 
     def description(self, source: FeedSource) -> str:
-        return f"The newest posts in “{source.topic.title}”."
+        return _("The newest posts in “%(title)s”.") % {"title": source.topic.title}
 
     def items(self, source: FeedSource) -> list[Post]:
         return _with_origin(queries.feed_posts(source.topic), source)

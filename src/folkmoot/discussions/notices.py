@@ -3,6 +3,8 @@ quoted, mentioned. Called after commit by events.py; each notice is one call to 
 notifications app (which drops the actor, inactive members, those whose preferences turn the
 kind off, and everyone when the post may not be seen)."""
 
+from django.utils.translation import gettext_noop
+
 from folkmoot.notifications import kinds
 from folkmoot.notifications.services import notify
 
@@ -21,10 +23,13 @@ def recommended(*, post: Post, actor, note: str) -> None:
 
 def nomination_decided(*, post: Post, recipients: list, actor, recommended: bool) -> None:
     """The members who nominated `post`: a moderator recommended it, or dismissed that."""
+    # Stored in English; the notification shows it translated for its reader.
     note = (
-        "The moderators recommended the post you nominated."
+        gettext_noop("The moderators recommended the post you nominated.")
         if recommended
-        else "The moderators read your nomination and did not recommend the post this time."
+        else gettext_noop(
+            "The moderators read your nomination and did not recommend the post this time."
+        )
     )
     notify(kinds.NOMINATION_OUTCOME, recipients=recipients, post=post, actor=actor, note=note)
 

@@ -27,6 +27,7 @@ A cold page requested by many readers at once is rendered once: the first takes 
 and the rest wait for its copy (or, past the lock's lifetime, render it themselves). Pages
 carry an ETag, and a reader sending it back gets a 304 without the page.
 
+A page is kept per language (the reader's pick in the footer's menu, languages.py).
 Readers with a session (members), with posts of their own awaiting publication (the pending
 cookie) or with a message to show never get a cached page. The guest reply form on a cached
 page carries another reader's CSRF token: the guest's proof-of-work script swaps in the
@@ -42,6 +43,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.translation import get_language
 
 from .. import replicas
 from . import pending_cookie, queries
@@ -136,7 +138,8 @@ def _page_key(request) -> str | None:
     query = _canonical_query(request)
     if query is None:
         return None
-    return f"page:{request.get_host()}:{request.path}{query}"
+    # Readers who picked another language (the footer's menu) get that language's copy.
+    return f"page:{get_language()}:{request.get_host()}:{request.path}{query}"
 
 
 def _etag(content: bytes) -> str:

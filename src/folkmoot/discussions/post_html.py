@@ -4,7 +4,8 @@ The post body is cooked at write time, but the frame around it (author card, dat
 box) costs most of a topic page's render time. That frame is the same for every reader, so it
 is cached under a key that changes whenever what it shows changes: the post's cooked body
 (hashed: a background task may redraw it after the fact, as link previews do), its edit time,
-the author's post count and picture, and the host the share links name. The parts that
+the author's post count and picture, the host the share links name, and the reader's time
+zone and language. The parts that
 differ per reader (edit and moderation links) stay outside the cache.
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from folkmoot.accounts import queries as accounts_queries
@@ -33,9 +34,11 @@ def _key(post: Post, host: str) -> str:
     cooked = hashlib.blake2b(f"{post.cooked}\n{shown}".encode(), digest_size=12).hexdigest()
     # Dates are shown in the reader's time zone (a member's setting).
     zone = timezone.get_current_timezone_name()
+    # And in the reader's language.
+    language = translation.get_language()
     return (
         f"post-frame:{post.pk}:{post.number}:{post.renderer_version}:{cooked}:{edited}:"
-        f"{post.author_id}:{author_posts}:{avatar}:{host}:{zone}"
+        f"{post.author_id}:{author_posts}:{avatar}:{host}:{zone}:{language}"
     )
 
 

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import pgettext, pgettext_lazy
 
 from folkmoot.forums.models import Category
 from folkmoot.moderation import policy as moderation_policy
@@ -289,11 +290,27 @@ class ReactionCount:
     count: int
 
 
+# The reactions' names for the catalogue: the model's choices stay English (translating them
+# there would churn migrations); pages show pgettext("reaction", label).
+REACTION_NAMES = [
+    pgettext_lazy("reaction", "Like"),
+    pgettext_lazy("reaction", "Thanks"),
+    pgettext_lazy("reaction", "Haha"),
+    pgettext_lazy("reaction", "Confused"),
+    pgettext_lazy("reaction", "Sad"),
+]
+
+
 def reaction_counts(post: Post) -> list[ReactionCount]:
     """Every kind, in the row's order, with the post's count of it (from the post's row)."""
     counts = post.reaction_counts or {}
     return [
-        ReactionCount(kind=kind.value, label=kind.label, emoji=emoji, count=counts.get(kind, 0))
+        ReactionCount(
+            kind=kind.value,
+            label=pgettext("reaction", kind.label),
+            emoji=emoji,
+            count=counts.get(kind, 0),
+        )
         for kind, emoji in REACTION_EMOJI.items()
     ]
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from folkmoot.accounts.models import User
 from folkmoot.composer import services as composer
@@ -64,7 +66,7 @@ def start_topic(
     follow: bool = False,
 ) -> Topic:
     if not policy.can_start_topic(author, category):
-        raise NotFound("You cannot start topics here.")
+        raise NotFound(_("You cannot start topics here."))
     errors = {}
     try:
         title = validate_title(title)
@@ -96,8 +98,10 @@ def start_topic(
 def _merged_while_writing() -> Refusal:
     """A reply to a topic a moderator merged into another while it was written."""
     return Refusal(
-        "A moderator merged this topic into another while you wrote: open the topic "
-        "again (its address leads there) and post your reply there.",
+        _(
+            "A moderator merged this topic into another while you wrote: open the topic "
+            "again (its address leads there) and post your reply there."
+        ),
         field="body",
         code="merged",
     )
@@ -117,7 +121,7 @@ def reply(
     if topic.merged_into_id:
         raise _merged_while_writing()  # before the policy, which no longer shows the topic
     if not policy.can_reply(author, topic):
-        raise NotFound("You cannot reply to this topic.")
+        raise NotFound(_("You cannot reply to this topic."))
     body = validate_post_body(body)
     rendered = lifecycle.render(body)
 
@@ -161,7 +165,7 @@ def edit_post(
     (links, bans), or it would be a way round them: post "hello", then edit in the spam.
     Moderators' edits and `enforce_limits=False` (the admin, imports) skip them."""
     if not policy.can_edit_post(editor, post):
-        raise NotFound("You cannot edit this post.")
+        raise NotFound(_("You cannot edit this post."))
     body = validate_post_body(body)
     if body == post.body:
         return post
@@ -192,9 +196,12 @@ def _check_edit_not_held(*, post: Post, editor: User) -> None:
     if hold_reason(author=editor, category=category, guest=False):
         posts = settings.FOLKMOOT["NEW_MEMBER_POSTS"]
         raise Refusal(
-            f"Moderators review new members' posts in {category.name}, so you can edit your "
-            f"posts here once you have {posts} published posts. Reply with your correction "
-            "instead, or ask a moderator to change it.",
+            _(
+                "Moderators review new members' posts in %(category)s, so you can edit your "
+                "posts here once you have %(posts)s published posts. Reply with your correction "
+                "instead, or ask a moderator to change it."
+            )
+            % {"category": category.name, "posts": posts},
             field="body",
             code="edit_held",
         )
@@ -207,19 +214,22 @@ Action = ModerationLog.Action
 
 def _check_moderates(actor: User, topic: Topic) -> None:
     if not policy.can_moderate_topic(actor, topic):
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
 
 
 def _validate_reason(reason: str, *, required: bool) -> str:
     reason = reason.strip()
     if "\x00" in reason:
-        raise Refusal("Null characters are not allowed.", field="reason", code="null_characters")
+        raise Refusal(_("Null characters are not allowed."), field="reason", code="null_characters")
     if required and not reason:
-        raise Refusal("Say why, for the other moderators.", field="reason", code="required")
+        raise Refusal(_("Say why, for the other moderators."), field="reason", code="required")
     if len(reason) > lifecycle.NOTE_MAX_LENGTH:
         raise Refusal(
-            f"Keep the reason under {lifecycle.NOTE_MAX_LENGTH} characters "
-            f"(this one has {len(reason):,}).",
+            _("Keep the reason under %(max)s characters (this one has %(length)s).")
+            % {
+                "max": lifecycle.NOTE_MAX_LENGTH,
+                "length": number_format(len(reason), force_grouping=True),
+            },
             field="reason",
             code="too_long",
         )
@@ -261,7 +271,7 @@ def move_topic(*, topic: Topic, actor: User, to: Category, reason: str = "") -> 
     """Move a topic to another category; the moderator must moderate both."""
     _check_moderates(actor, topic)
     if not policy.can_moderate(actor, to):
-        raise NotFound("No such category.")
+        raise NotFound(_("No such category."))
     reason = _validate_reason(reason, required=False)
     origin = topic.category
     with transaction.atomic():
@@ -338,25 +348,29 @@ def _selected(topic: Topic, post_ids: list[int]) -> list[int]:
     """The chosen posts that are numbered posts of this topic (others are ignored), or a
     Refusal when there are none."""
     if len(post_ids) > MAX_SELECTED_POSTS:
-        raise Refusal(f"Choose at most {MAX_SELECTED_POSTS} posts at once.", code="too_many")
+        raise Refusal(
+            _("Choose at most %(max)s posts at once.") % {"max": MAX_SELECTED_POSTS},
+            code="too_many",
+        )
     chosen = Post.objects.filter(topic=topic, pk__in=post_ids, number__isnull=False)
     ids = list(chosen.order_by("number").values_list("pk", flat=True))
     if not ids:
-        raise Refusal("Choose the posts first (tick their boxes).", code="no_posts")
+        raise Refusal(_("Choose the posts first (tick their boxes)."), code="no_posts")
     return ids
 
 
 def _check_movable(topic: Topic, post_ids: list[int]) -> None:
     if topic.posts.filter(pk__in=post_ids, number=1).exists():
         raise Refusal(
-            "The opening post stays with its topic: move or merge the whole topic instead.",
+            _("The opening post stays with its topic: move or merge the whole topic instead."),
             code="opening_post",
         )
 
 
-def _check_takes_posts(topic: Topic, what: str) -> None:
+def _check_takes_posts(topic: Topic, refusal: str) -> None:
+    """`refusal` names the topic's part in the action, e.g. "The merged topic is deleted…"."""
     if topic.is_deleted or topic.post_count == 0:
-        raise Refusal(f"The {what} topic is deleted or not published yet.", code="not_visible")
+        raise Refusal(refusal, code="not_visible")
 
 
 DEADLOCK_RETRIES = 3
@@ -386,11 +400,11 @@ def merge_topics(*, source: Topic, into: Topic, actor: User, reason: str = "") -
     there. The moderator must moderate both categories. False: another moderator acted first."""
     _check_moderates(actor, source)
     if not policy.can_moderate_topic(actor, into):
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     if source.pk == into.pk:
-        raise Refusal("A topic cannot be merged into itself.", field="into", code="same_topic")
-    _check_takes_posts(source, "merged")
-    _check_takes_posts(into, "target")
+        raise Refusal(_("A topic cannot be merged into itself."), field="into", code="same_topic")
+    _check_takes_posts(source, _("The merged topic is deleted or not published yet."))
+    _check_takes_posts(into, _("The target topic is deleted or not published yet."))
     reason = _validate_reason(reason, required=False)
 
     @transaction.atomic
@@ -424,8 +438,8 @@ def split_posts(
     `category` (which the moderator must moderate too). None: the posts changed meanwhile."""
     _check_moderates(actor, topic)
     if not policy.can_moderate(actor, category):
-        raise NotFound("No such category.")
-    _check_takes_posts(topic, "split")
+        raise NotFound(_("No such category."))
+    _check_takes_posts(topic, _("The split topic is deleted or not published yet."))
     ids = _selected(topic, post_ids)
     _check_movable(topic, ids)
     try:
@@ -433,7 +447,7 @@ def split_posts(
     except ValidationError as error:
         raise Refusal(" ".join(error.messages), field="title", code="title") from None
     if not topic.posts.filter(pk__in=ids, status=Post.Status.PUBLISHED).exists():
-        raise Refusal("A new topic needs at least one shown post.", code="no_published")
+        raise Refusal(_("A new topic needs at least one shown post."), code="no_published")
     reason = _validate_reason(reason, required=False)
     return _retrying_deadlocks(
         lambda: _split(topic, ids, actor=actor, title=title, category=category, reason=reason)
@@ -468,11 +482,11 @@ def move_posts(
     by time there. Returns how many moved."""
     _check_moderates(actor, topic)
     if not policy.can_moderate_topic(actor, to):
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     if topic.pk == to.pk:
-        raise Refusal("The posts are in that topic already.", field="to", code="same_topic")
-    _check_takes_posts(topic, "source")
-    _check_takes_posts(to, "target")
+        raise Refusal(_("The posts are in that topic already."), field="to", code="same_topic")
+    _check_takes_posts(topic, _("The source topic is deleted or not published yet."))
+    _check_takes_posts(to, _("The target topic is deleted or not published yet."))
     ids = _selected(topic, post_ids)
     _check_movable(topic, ids)
     reason = _validate_reason(reason, required=False)
@@ -528,13 +542,13 @@ def react(*, post: Post, member: User, kind: str) -> str | None:
     """A member's reaction to a post: `kind` given, replacing the one they had; the same kind
     again takes it back. Returns their reaction now (None: none)."""
     if not policy.can_view_post(member, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if kind not in Reaction.Kind.values:
-        raise Refusal("Choose one of the reactions shown.")
+        raise Refusal(_("Choose one of the reactions shown."))
     if not policy.can_react(member, post):
         if post.author_id == member.pk:
-            raise Refusal("You cannot react to your own posts.", status=403)
-        raise Refusal("You cannot react to posts in this topic.", status=403)
+            raise Refusal(_("You cannot react to your own posts."), status=403)
+        raise Refusal(_("You cannot react to posts in this topic."), status=403)
     with transaction.atomic():
         current = queries.reaction_of(post=post, member=member)
         new = None if current == kind else kind
@@ -547,11 +561,12 @@ def react(*, post: Post, member: User, kind: str) -> str | None:
 def recommend_post(*, post: Post, moderator: User, note: str = "") -> bool:
     """A moderator recommends a post, with an optional note. False when it already was."""
     if not policy.can_view_post(moderator, post) or not policy.can_recommend(moderator, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     note = " ".join(note.split())
     if len(note) > RECOMMENDATION_NOTE_MAX:
         raise ValidationError(
-            f"Keep the note to {RECOMMENDATION_NOTE_MAX} characters (it has {len(note)})."
+            _("Keep the note to %(max)s characters (it has %(length)s).")
+            % {"max": RECOMMENDATION_NOTE_MAX, "length": len(note)}
         )
     with transaction.atomic():
         recommended = lifecycle.recommend(post, moderator=moderator, note=note)
@@ -563,7 +578,7 @@ def recommend_post(*, post: Post, moderator: User, note: str = "") -> bool:
 
 def remove_recommendation(*, post: Post, moderator: User) -> bool:
     if not policy.can_moderate_post(moderator, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     with transaction.atomic():
         return lifecycle.unrecommend(post)
 
@@ -576,33 +591,34 @@ def nominate_post(*, post: Post, member: User, note: str = "") -> bool:
     waits in the moderation queue. Returns False when this member had already nominated it
     (one nomination per member and post: the same request twice is one)."""
     if not policy.can_view_post(member, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_nominate(member, post):
         if post.author_id == member.pk:
-            raise Refusal("You cannot nominate your own posts.", status=403, code="own_post")
+            raise Refusal(_("You cannot nominate your own posts."), status=403, code="own_post")
         if policy.can_moderate_post(member, post):
             raise Refusal(
-                "You moderate this category: recommend the post yourself.",
+                _("You moderate this category: recommend the post yourself."),
                 status=403,
                 code="moderator",
             )
-        raise Refusal("You cannot nominate posts here.", status=403)
+        raise Refusal(_("You cannot nominate posts here."), status=403)
     note = " ".join(note.split())
     if "\x00" in note:
-        raise Refusal("Null characters are not allowed.", field="note", code="null_characters")
+        raise Refusal(_("Null characters are not allowed."), field="note", code="null_characters")
     if len(note) > RECOMMENDATION_NOTE_MAX:
         raise Refusal(
-            f"Keep the note to {RECOMMENDATION_NOTE_MAX} characters (it has {len(note)}).",
+            _("Keep the note to %(max)s characters (it has %(length)s).")
+            % {"max": RECOMMENDATION_NOTE_MAX, "length": len(note)},
             field="note",
             code="too_long",
         )
     with transaction.atomic():
         if Recommendation.objects.filter(post=post).exists():
-            raise Refusal("This post is already recommended.", code="already_recommended")
+            raise Refusal(_("This post is already recommended."), code="already_recommended")
         if Nomination.objects.filter(post=post, member=member).exists():
             return False
         limits.check_nominations(member=member)
-        _, created = Nomination.objects.get_or_create(
+        _nomination, created = Nomination.objects.get_or_create(
             post=post, member=member, defaults={"note": note}
         )
     return created
@@ -612,7 +628,7 @@ def dismiss_nominations(*, post: Post, moderator: User) -> int:
     """A moderator of the post's category declines its waiting nominations; the nominators are
     told. Returns how many were waiting (0: another moderator was first)."""
     if not policy.can_moderate_post(moderator, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     with transaction.atomic():
         return _settle_nominations(post, moderator=moderator, outcome=Nomination.Outcome.DISMISSED)
 

@@ -22,6 +22,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from . import policy
 from .models import Post, Reaction, Topic
@@ -379,11 +380,13 @@ def mastodon_instance(typed: str) -> str:
     lowercased; ValueError with the reason for anything else."""
     instance = typed.strip().lower()
     if not instance:
-        raise ValueError("Type the name of your Mastodon server, for example mastodon.social.")
+        raise ValueError(_("Type the name of your Mastodon server, for example mastodon.social."))
     if len(instance) > MASTODON_INSTANCE_CHARS or not _MASTODON_INSTANCE.fullmatch(instance):
         raise ValueError(
-            "Type only the server's name, for example mastodon.social: "
-            "no https://, no path after it and no user name."
+            _(
+                "Type only the server's name, for example mastodon.social: "
+                "no https://, no path after it and no user name."
+            )
         )
     return instance
 

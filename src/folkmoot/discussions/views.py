@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from folkmoot import client_address
@@ -207,8 +208,10 @@ def reply(request, topic_id: int, slug: str = ""):
         # The topic was merged while they wrote: the topic it joined, their text in its box.
         return topic_form_renderer(request, destination, form)(
             status=409,
-            refusal="A moderator merged the topic into this one while you wrote. "
-            "Your reply is below: post it here.",
+            refusal=_(
+                "A moderator merged the topic into this one while you wrote. "
+                "Your reply is below: post it here."
+            ),
         )
     topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
     try:
@@ -228,13 +231,13 @@ def reply(request, topic_id: int, slug: str = ""):
         )
     if post.status == Post.Status.PENDING:
         messages.info(
-            request, "Your post is awaiting approval by a moderator.", extra_tags="draft-posted"
+            request, _("Your post is awaiting approval by a moderator."), extra_tags="draft-posted"
         )
         response = redirect(pending_post_url(post))
         pending_cookie.remember(request, response, post.pk)
         return response
     # The tag tells the page's editor to forget the browser's copy of the draft.
-    messages.success(request, "Your reply was posted.", extra_tags="draft-posted")
+    messages.success(request, _("Your reply was posted."), extra_tags="draft-posted")
     return redirect(post.get_absolute_url())
 
 
@@ -266,7 +269,7 @@ def new_topic(request, category_id: int, slug: str = ""):
             )
         else:
             if topic.post_count == 0:
-                messages.info(request, "Your topic is awaiting approval by a moderator.")
+                messages.info(request, _("Your topic is awaiting approval by a moderator."))
             return redirect(topic.get_absolute_url())
     return render_form(status=400 if form.errors else 200)
 
@@ -304,7 +307,7 @@ def share_mastodon(request):
     url = sharing.own_absolute_url(request, request.GET.get("url", ""))
     if url is None:
         return HttpResponse(
-            "Only pages of this site can be shared.", status=400, content_type="text/plain"
+            _("Only pages of this site can be shared."), status=400, content_type="text/plain"
         )
     text = request.GET.get("text", "")[: sharing.MASTODON_TEXT_CHARS]
     typed = request.GET.get("instance")
@@ -340,7 +343,7 @@ def oembed(request):
     url = request.GET.get("url", "")
     if not url:
         return HttpResponse(
-            "Give the url of a topic or post.", status=400, content_type="text/plain"
+            _("Give the url of a topic or post."), status=400, content_type="text/plain"
         )
     reference = sharing.embed_reference(url, host=request.get_host())
     if reference is None:
@@ -480,7 +483,7 @@ def recommend_post(request, post_id: int):
         messages.error(request, " ".join(error.messages))
         return _back_to_post(post)
     if done:
-        messages.success(request, f"Recommended post #{post.number}.")
+        messages.success(request, _("Recommended post #%(number)s.") % {"number": post.number})
     return _back_to_post(post)
 
 
@@ -489,7 +492,9 @@ def recommend_post(request, post_id: int):
 def remove_recommendation(request, post_id: int):
     post = _post_for_action(post_id)
     if services.remove_recommendation(post=post, moderator=request.user):
-        messages.success(request, f"Post #{post.number} is no longer recommended.")
+        messages.success(
+            request, _("Post #%(number)s is no longer recommended.") % {"number": post.number}
+        )
     return _back_to_post(post)
 
 
@@ -505,9 +510,9 @@ def nominate_post(request, post_id: int):
     except Refusal as refusal:
         return refusal_response(request, refusal)
     if created:
-        messages.success(request, "Thank you: the moderators will consider recommending it.")
+        messages.success(request, _("Thank you: the moderators will consider recommending it."))
     else:
-        messages.info(request, "You have already nominated this post.")
+        messages.info(request, _("You have already nominated this post."))
     return _back_to_post(post)
 
 

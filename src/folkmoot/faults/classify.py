@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(StrEnum):
@@ -25,23 +27,23 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class Fault:
     kind: Kind
-    # Completes "The forum could not save your post because …".
-    because: str
+    # Completes "The forum could not save your post because …" (in the reader's language).
+    because: str | Promise
     retry_after: int
     status: int = 503
 
 
 FAULTS = {
     Kind.BUSY: Fault(
-        Kind.BUSY, "its database was busy with other changes and did not answer in time", 5
+        Kind.BUSY, _("its database was busy with other changes and did not answer in time"), 5
     ),
     Kind.READ_ONLY: Fault(
         Kind.READ_ONLY,
-        "its database is read-only at the moment (maintenance or a fail-over)",
+        _("its database is read-only at the moment (maintenance or a fail-over)"),
         60,
     ),
-    Kind.FULL: Fault(Kind.FULL, "the server has run out of disk space", 300),
-    Kind.UNAVAILABLE: Fault(Kind.UNAVAILABLE, "it cannot reach its database right now", 30),
+    Kind.FULL: Fault(Kind.FULL, _("the server has run out of disk space"), 300),
+    Kind.UNAVAILABLE: Fault(Kind.UNAVAILABLE, _("it cannot reach its database right now"), 30),
 }
 
 # PostgreSQL SQLSTATE codes (psycopg puts them on the error Django wraps).

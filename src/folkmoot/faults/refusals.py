@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from folkmoot.refusal import NotFound, Refusal, TooMany
 
@@ -62,8 +63,8 @@ def _refused_page(request, refusal: Refusal) -> HttpResponse:
     fields = _submitted_fields(request)
     typed = [(name, TYPED_FIELDS[name], text) for name, text in fields if name in TYPED_FIELDS]
     context = {
-        "headline": "Not accepted",
-        "sentences": refusal.message + (" Your text is below." if typed else ""),
+        "headline": _("Not accepted"),
+        "sentences": refusal.message + (" " + _("Your text is below.") if typed else ""),
         "typed": typed,
         "others": [(name, value) for name, value in fields if name not in TYPED_FIELDS],
         "can_resend": False,

@@ -10,13 +10,19 @@ import sys
 
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .classify import Fault, classify, raised_after_commit
 
 logger = logging.getLogger(__name__)
 
 # Form fields whose text the user typed, shown in the page to copy or send again, with labels.
-TYPED_FIELDS = {"title": "Title", "body": "Your text", "reason": "Reason"}
+TYPED_FIELDS = {
+    "title": gettext_lazy("Title"),
+    "body": gettext_lazy("Your text"),
+    "reason": gettext_lazy("Reason"),
+}
 # Never echoed back into a page.
 SECRET_FIELDS = ("csrfmiddlewaretoken", "password")
 
@@ -30,10 +36,10 @@ def wants_json(request) -> bool:
 
 def _when(seconds: int) -> str:
     if seconds < 30:
-        return "in a few seconds"
+        return _("in a few seconds")
     if seconds <= 60:
-        return "in a minute"
-    return "in a few minutes"
+        return _("in a minute")
+    return _("in a few minutes")
 
 
 def _submitted_fields(request) -> list[tuple[str, str]]:
@@ -58,47 +64,56 @@ def _explanation(
     """(headline, the sentences under it), given the names of the typed fields kept."""
     writing = request.method not in ("GET", "HEAD", "OPTIONS")
     has_text = bool(typed)
-    what = "your post" if "body" in typed else "your changes"
+    # Translators: completes "The forum could not save …".
+    what = _("your post") if "body" in typed else _("your changes")
     if fault is None:
         if writing:
             return (
-                "Something went wrong",
-                f"The forum could not finish saving {what}: something went wrong on our side. "
-                "It may or may not have been saved, so look before sending it again."
-                + (" Your text is below." if has_text else ""),
+                _("Something went wrong"),
+                _(
+                    "The forum could not finish saving %(what)s: something went wrong on our "
+                    "side. It may or may not have been saved, so look before sending it again."
+                )
+                % {"what": what}
+                + (" " + _("Your text is below.") if has_text else ""),
             )
         return (
-            "Something went wrong",
-            "The forum could not show this page: something went wrong on our side. "
-            "Try again later; if it keeps happening, tell the forum's administrators.",
+            _("Something went wrong"),
+            _(
+                "The forum could not show this page: something went wrong on our side. "
+                "Try again later; if it keeps happening, tell the forum's administrators."
+            ),
         )
     when = _when(fault.retry_after)
     if writing:
         return (
-            "Your post was not saved" if "body" in typed else "Your changes were not saved",
-            f"The forum could not save {what} because {fault.because}. Nothing was saved."
+            _("Your post was not saved") if "body" in typed else _("Your changes were not saved"),
+            _("The forum could not save %(what)s because %(because)s. Nothing was saved.")
+            % {"what": what, "because": fault.because}
+            + " "
             + (
-                f" Your text is below: copy it, or send it again {when}."
+                _("Your text is below: copy it, or send it again %(when)s.") % {"when": when}
                 if has_text
-                else f" Try again {when}."
+                else _("Try again %(when)s.") % {"when": when}
             ),
         )
     return (
-        "This page is unavailable for a moment",
-        f"The forum could not show this page because {fault.because}. Try again {when}.",
+        _("This page is unavailable for a moment"),
+        _("The forum could not show this page because %(because)s. Try again %(when)s.")
+        % {"because": fault.because, "when": when},
     )
 
 
 def _saved_anyway(request, fault: Fault | None) -> HttpResponse:
     """The write was committed and only what follows it failed: say it was saved."""
-    because = fault.because if fault else "something went wrong on our side"
-    sentences = (
-        f"The forum saved what you sent, but could not finish what follows because {because}. "
+    because = fault.because if fault else _("something went wrong on our side")
+    sentences = _(
+        "The forum saved what you sent, but could not finish what follows because %(because)s. "
         "Do not send it again: reload the page to see it."
-    )
+    ) % {"because": because}
     if wants_json(request):
         return JsonResponse({"saved": True, "error": sentences}, status=200)
-    context = {"headline": "Saved", "sentences": sentences, "typed": [], "others": []}
+    context = {"headline": _("Saved"), "sentences": sentences, "typed": [], "others": []}
     return render(request, "faults/fault.html", context)
 
 
@@ -152,10 +167,7 @@ ACCOUNT_LIMIT_RETRY_SECONDS = 60
 def too_many_requests(request):
     """handler429 (allauth calls it for its rate limits): the designed page, with when to retry."""
     response = render(
-        request,
-        "429.html",
-        {"retry_in": _when(ACCOUNT_LIMIT_RETRY_SECONDS).removeprefix("in ")},
-        status=429,
+        request, "429.html", {"retry_when": _when(ACCOUNT_LIMIT_RETRY_SECONDS)}, status=429
     )
     response["Retry-After"] = str(ACCOUNT_LIMIT_RETRY_SECONDS)
     return response

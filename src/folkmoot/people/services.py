@@ -4,6 +4,7 @@ import secrets
 from zoneinfo import available_timezones
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -94,7 +95,13 @@ def signature_html(text: str) -> str:
 
 
 def update_settings(
-    *, member: User, display_name: str, signature: str, time_zone: str, theme: str
+    *,
+    member: User,
+    display_name: str,
+    signature: str,
+    time_zone: str,
+    theme: str,
+    language: str = "",
 ) -> None:
     """Save a member's account settings. Raises ValidationError (per field) for bad input,
     saving nothing."""
@@ -109,6 +116,8 @@ def update_settings(
         errors["time_zone"] = "Choose a time zone from the list."
     if theme not in Theme.values:
         errors["theme"] = "Choose light, dark or the same as your device."
+    if language and language not in dict(settings.LANGUAGES):
+        errors["language"] = "Choose a language from the list."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -118,6 +127,7 @@ def update_settings(
             signature_html=signature_html(signature),
             time_zone=time_zone,
             theme=theme,
+            language=language,
         )
         # Cached pages and post frames show the name and signature.
         transaction.on_commit(page_cache.bump_version)

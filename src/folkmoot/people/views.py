@@ -1,5 +1,6 @@
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -119,6 +120,7 @@ def account_settings(request):
         "signature": member.signature,
         "time_zone": member.time_zone,
         "theme": member.theme,
+        "language": member.language,
     }
     errors: dict[str, list[str]] = {}
     status = 200
@@ -136,6 +138,7 @@ def account_settings(request):
         "errors": errors,
         "time_zones": TIME_ZONES,
         "themes": Theme.choices,
+        "languages": settings.LANGUAGES,
         "signature_max": SIGNATURE_MAX,
     }
     return render(request, "people/settings.html", context, status=status)

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .backends import Filters
 from .syntax import QUERY_MAX_LENGTH, QueryError, parse
@@ -10,7 +11,7 @@ from .syntax import QUERY_MAX_LENGTH, QueryError, parse
 # The browser's date picker where there is one; typed ISO dates (2024-05-31) everywhere. The
 # range keeps a date's start and the day after its end within what datetimes can hold.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_RANGE_MESSAGE = "Pick a date between the years 1900 and 9000."
+DATE_RANGE_MESSAGE = _("Pick a date between the years 1900 and 9000.")
 DATE_VALIDATORS = [
     MinValueValidator(date(1900, 1, 1), message=DATE_RANGE_MESSAGE),
     MaxValueValidator(date(9000, 12, 31), message=DATE_RANGE_MESSAGE),
@@ -22,29 +23,29 @@ class SearchForm(forms.Form):
     makes no sense (a category that does not exist, a date like 2024-13-45) is an error shown
     beside its field, never a 500."""
 
-    ORDERS = (("relevance", "Most relevant"), ("newest", "Newest"))
+    ORDERS = (("relevance", _("Most relevant")), ("newest", _("Newest")))
 
-    q = forms.CharField(label="Search for", required=False, strip=False)
+    q = forms.CharField(label=_("Search for"), required=False, strip=False)
     category = forms.TypedChoiceField(
-        label="In category", required=False, coerce=int, empty_value=None
+        label=_("In category"), required=False, coerce=int, empty_value=None
     )
-    author = forms.CharField(label="By author", required=False, max_length=150)
+    author = forms.CharField(label=_("By author"), required=False, max_length=150)
     since = forms.DateField(
-        label="From", required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS
+        label=_("From"), required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS
     )
     until = forms.DateField(
-        label="To", required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS
+        label=_("To"), required=False, widget=DATE_INPUT, validators=DATE_VALIDATORS
     )
-    titles = forms.BooleanField(label="Titles only", required=False)
-    attachments = forms.BooleanField(label="Has attachments", required=False)
-    order = forms.ChoiceField(label="Order", choices=ORDERS, required=False)
+    titles = forms.BooleanField(label=_("Titles only"), required=False)
+    attachments = forms.BooleanField(label=_("Has attachments"), required=False)
+    order = forms.ChoiceField(label=_("Order"), choices=ORDERS, required=False)
     topic = forms.IntegerField(
         required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
     )
 
     def __init__(self, data, *, categories):
         super().__init__(data)
-        self.fields["category"].choices = [("", "Any category")] + [
+        self.fields["category"].choices = [("", _("Any category"))] + [
             (category.pk, category.name) for category in categories
         ]
         # Long queries are refused with a message, not cut silently by the browser.
@@ -64,7 +65,7 @@ class SearchForm(forms.Form):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end of the date range comes before its start.")
+            self.add_error("until", _("The end of the date range comes before its start."))
         return data
 
     def filters(self, *, author_id: int | None) -> Filters:

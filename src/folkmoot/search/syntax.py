@@ -14,6 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 QUERY_MAX_LENGTH = 200
 TERMS_MAX = 12
 # A word as the engines' tokenizers see one: letters and digits (and combining marks, so
@@ -60,11 +63,14 @@ def clean(text: str) -> str:
 def parse(text: str) -> Query:
     text = clean(text)
     if not text:
-        raise QueryError("Type a word or two to search for.")
+        raise QueryError(_("Type a word or two to search for."))
     if len(text) > QUERY_MAX_LENGTH:
         raise QueryError(
-            f"Search for at most {QUERY_MAX_LENGTH} characters (this has {len(text):,}): "
-            "a few distinctive words find more than a whole paragraph."
+            _(
+                "Search for at most %(max)s characters (this has %(length)s): "
+                "a few distinctive words find more than a whole paragraph."
+            )
+            % {"max": QUERY_MAX_LENGTH, "length": number_format(len(text), force_grouping=True)}
         )
     terms: list[Term] = []
     for match in TOKEN.finditer(text):
@@ -89,9 +95,9 @@ def parse(text: str) -> Query:
                     terms.append(Term(tuple(w.lower() for w in part_words), excluded=excluded))
     terms = _unique(terms)[:TERMS_MAX]
     if not terms:
-        raise QueryError("Type a word or two to search for: punctuation alone finds nothing.")
+        raise QueryError(_("Type a word or two to search for: punctuation alone finds nothing."))
     if not any(not term.excluded for term in terms):
-        raise QueryError("Add a word to search for: a query of exclusions alone finds nothing.")
+        raise QueryError(_("Add a word to search for: a query of exclusions alone finds nothing."))
     return Query(tuple(terms))
 
 

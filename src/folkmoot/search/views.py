@@ -1,5 +1,6 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from folkmoot import client_address
@@ -35,7 +36,7 @@ def search(request):
     author = form.cleaned_data["author"].strip()
     author_id = queries.author_id(author) if author else None
     if author and author_id is None:
-        form.add_error("author", f"No member is called {author}.")
+        form.add_error("author", _("No member is called %(name)s.") % {"name": author})
         return render(request, "search/search.html", context, status=400)
     context["results"] = queries.results_page(
         query=form.cleaned_data["query"],
