@@ -1,0 +1,22 @@
+"""The language a member reads in: the one they chose, or the site's (settings.LANGUAGE_CODE).
+
+Whatever is written for one member outside their own request (an email, a notice) is written
+under `in_language_of(member)`: the request that causes it is someone else's, in their
+language, and the worker has none."""
+
+from django.conf import settings
+from django.utils import translation
+
+
+def language_of(member) -> str:
+    """A code from settings.LANGUAGES. A guest (None) or a member who chose none: the site's."""
+    chosen = getattr(member, "language", "") or ""
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def in_language_of(member) -> translation.override:
+    return translation.override(language_of(member))
+
+
+def in_site_language() -> translation.override:
+    return translation.override(settings.LANGUAGE_CODE)
