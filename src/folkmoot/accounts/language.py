@@ -10,13 +10,17 @@ from django.utils import translation
 
 def language_of(member) -> str:
     """A code from settings.LANGUAGES. A guest (None) or a member who chose none: the site's."""
-    chosen = getattr(member, "language", "") or ""
-    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return _offered_or_site(getattr(member, "language", "") or "")
 
 
 def in_language_of(member) -> translation.override:
     return translation.override(language_of(member))
 
 
-def in_site_language() -> translation.override:
-    return translation.override(settings.LANGUAGE_CODE)
+def in_language(code: str) -> translation.override:
+    """A language code as stored on a member (blank: the site's)."""
+    return translation.override(_offered_or_site(code))
+
+
+def _offered_or_site(code: str) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
