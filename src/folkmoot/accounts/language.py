@@ -4,6 +4,8 @@ Whatever is written for one member outside their own request (an email, a notice
 under `in_language_of(member)`: the request that causes it is someone else's, in their
 language, and the worker has none."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.utils import translation
 
@@ -24,3 +26,19 @@ def in_language(code: str) -> translation.override:
 
 def _offered_or_site(code: str) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def written_for(recipient_of):
+    """Decorates a function that writes to one person (an email): it runs in their language.
+    `recipient_of` gets the function's arguments and returns the member, or None for a guest
+    (the site's language)."""
+
+    def decorate(write):
+        @wraps(write)
+        def in_their_language(*args, **kwargs):
+            with in_language_of(recipient_of(*args, **kwargs)):
+                return write(*args, **kwargs)
+
+        return in_their_language
+
+    return decorate

@@ -8,11 +8,13 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from folkmoot.accounts.language import written_for
 from folkmoot.accounts.queries import member_with_email
 
 from .models import Post
 
 
+@written_for(lambda post, **_: post.author)
 def tell_author_approved(post: Post, *, origin: str) -> None:
     author = post.author
     if author is None or not author.email:
@@ -25,6 +27,7 @@ def tell_author_approved(post: Post, *, origin: str) -> None:
     )
 
 
+@written_for(lambda post, **_: post.author)
 def tell_author_rejected(post: Post, *, reason: str) -> None:
     author = post.author
     if author is None or not author.email:
@@ -45,6 +48,7 @@ def guest_finish_url(guest) -> str:
     return guest.origin + reverse("guest_finish", kwargs={"token": guest.claim_token})
 
 
+@written_for(lambda guest, **_: None)  # a guest chose no language: the site's
 def tell_guest_post_waits(guest, *, reminder: bool) -> None:
     """The link a guest follows to publish their post (`guest` is a guests.GuestPost)."""
     context = {
