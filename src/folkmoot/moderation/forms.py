@@ -58,7 +58,9 @@ class WarnForm(forms.Form):
 
 class BanForm(forms.Form):
     reason = forms.CharField(max_length=200, label=_("Reason (kept on the ban list)"))
-    ip_range = forms.BooleanField(required=False, label=_("Also ban the network this post came from"))
+    ip_range = forms.BooleanField(
+        required=False, label=_("Also ban the network this post came from")
+    )
 
 
 TOPIC_REFERENCE = re.compile(r"^\s*(?:.*?/t/)?(\d{1,9})(?:[-/?#].*)?\s*$")

@@ -80,7 +80,9 @@ def _decide(request, post_id: int, decision):
 def approve(request, post_id: int):
     def decide(*, post, moderator):
         services.approve_post(post=post, moderator=moderator, origin=_origin(request))
-        messages.success(request, _("Approved the post in “%(title)s”.") % {"title": post.topic.title})
+        messages.success(
+            request, _("Approved the post in “%(title)s”.") % {"title": post.topic.title}
+        )
 
     return _decide(request, post_id, decide)
 
@@ -95,7 +97,9 @@ def reject(request, post_id: int):
             reason=request.POST.get("reason", ""),
             origin=_origin(request),
         )
-        messages.success(request, _("Rejected the post in “%(title)s”.") % {"title": post.topic.title})
+        messages.success(
+            request, _("Rejected the post in “%(title)s”.") % {"title": post.topic.title}
+        )
 
     return _decide(request, post_id, decide)
 
@@ -183,7 +187,9 @@ def merge_topic(request, topic_id: int):
         except Refusal as refusal:
             return refusal_response(request, refusal, form=form, render_form=render_form)
         if merged:
-            messages.success(request, _("Merged “%(title)s” into this topic.") % {"title": topic.title})
+            messages.success(
+                request, _("Merged “%(title)s” into this topic.") % {"title": topic.title}
+            )
         return redirect(into.get_absolute_url())
     return render_form(status=400 if form.errors else 200)
 
@@ -270,7 +276,9 @@ def _act_on_selected(request, topic: Topic, data) -> _Done:
                 _("Nothing was split: the posts changed meanwhile."), topic.get_absolute_url()
             )
         split = ngettext(
-            "Split %(count)s post into this topic.", "Split %(count)s posts into this topic.", len(ids)
+            "Split %(count)s post into this topic.",
+            "Split %(count)s posts into this topic.",
+            len(ids),
         )
         return _Done(split % {"count": len(ids)}, new.get_absolute_url())
     to = Topic.objects.select_related("category").filter(pk=data["to"]).first()
@@ -401,7 +409,9 @@ def resolve_reports(request, post_id: int):
         if closed:
             label = Report.Outcome(outcome).label.lower()
             done = ngettext(
-                "Closed %(count)s report: %(outcome)s.", "Closed %(count)s reports: %(outcome)s.", closed
+                "Closed %(count)s report: %(outcome)s.",
+                "Closed %(count)s reports: %(outcome)s.",
+                closed,
             )
             messages.success(request, done % {"count": closed, "outcome": label})
 
@@ -420,8 +430,11 @@ def recommend_nominated(request, post_id: int):
             )
         except ValidationError as error:
             raise Refusal(" ".join(error.messages), field="note") from error
-        messages.success(request, _("Recommended post #%(number)s in “%(title)s”.")
-            % {"number": post.number, "title": post.topic.title})
+        messages.success(
+            request,
+            _("Recommended post #%(number)s in “%(title)s”.")
+            % {"number": post.number, "title": post.topic.title},
+        )
 
     return _decide(request, post_id, decide)
 
@@ -495,7 +508,9 @@ def warn_member(request, post_id: int):
             points=data["points"],
             expires_in_days=data["expires_in_days"],
         )
-        return _("Warned %(member)s.") % {"member": post.author.display_name}, post.get_absolute_url()
+        return _("Warned %(member)s.") % {
+            "member": post.author.display_name
+        }, post.get_absolute_url()
 
     return _form_about_post(
         request, post, form_class=WarnForm, template="moderation/warn.html", act=act
@@ -584,7 +599,9 @@ def hide_member_posts(request, member_id: int):
         )
     except Refusal as refusal:
         return refusal_response(request, refusal)
-    done = ngettext("Hid %(count)s post of %(member)s.", "Hid %(count)s posts of %(member)s.", hidden)
+    done = ngettext(
+        "Hid %(count)s post of %(member)s.", "Hid %(count)s posts of %(member)s.", hidden
+    )
     messages.success(request, done % {"count": hidden, "member": member.display_name})
     return redirect("moderation_member", member_id=member.pk)
 
@@ -595,7 +612,9 @@ def restore_member_posts(request, member_id: int):
     member = _member_for_moderators(request, member_id)
     restored = services.restore_member_posts(member=member, moderator=request.user)
     done = ngettext(
-        "Restored %(count)s post of %(member)s.", "Restored %(count)s posts of %(member)s.", restored
+        "Restored %(count)s post of %(member)s.",
+        "Restored %(count)s posts of %(member)s.",
+        restored,
     )
     messages.success(request, done % {"count": restored, "member": member.display_name})
     return redirect("moderation_member", member_id=member.pk)

@@ -91,7 +91,7 @@ def queue_instant(kind: str, *, to: str, member_id: int, post, topic, actor, not
         "topic": topic,
         "post": post,
         "actor": actor,
-        "note": note,
+        "note": kinds.shown_note(kind, note),
         "link": link,
         "follow": follow,
     }
@@ -121,7 +121,9 @@ def queue_digest(*, to: str, member_id: int, frequency: str, notifications: list
 
 def _digest_subject(frequency: str, count: int) -> str:
     if frequency == "daily":
-        subject = ngettext("Your daily digest: %(count)s new", "Your daily digest: %(count)s new", count)
+        subject = ngettext(
+            "Your daily digest: %(count)s new", "Your daily digest: %(count)s new", count
+        )
     else:
         subject = ngettext(
             "Your weekly digest: %(count)s new", "Your weekly digest: %(count)s new", count

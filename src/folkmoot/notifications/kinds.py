@@ -1,6 +1,7 @@
 """The kinds of notification, each with the label a member reads (the list page, the
 preferences, the email's subject). Feature apps raise theirs through `services.notify`."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 REPLY = "reply"  # a reply in a followed topic
@@ -51,3 +52,9 @@ EMAILED_BY_DEFAULT = frozenset({QUOTED, MENTIONED, REPORT_OUTCOME, WARNED})
 
 def label(kind: str) -> str:
     return str(LABELS.get(kind, kind))
+
+
+def shown_note(kind: str, note: str) -> str:
+    """A notification's note in the reader's language: a report's outcome is stored in English
+    (one row per reporter, each reading in their own language); other notes as written."""
+    return gettext(note) if note and kind == REPORT_OUTCOME else note

@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import kinds
 
@@ -135,9 +134,7 @@ class Notification(models.Model):
 
     @property
     def shown_note(self) -> str:
-        """The note in the reader's language: a report's outcome is stored in English (one
-        row per reporter, each reading in their own language); other notes as written."""
-        return gettext(self.note) if self.kind == kinds.REPORT_OUTCOME else self.note
+        return kinds.shown_note(self.kind, self.note)
 
 
 class KindPreference(models.Model):

@@ -1,10 +1,10 @@
 from zoneinfo import available_timezones
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -114,7 +114,9 @@ def ignore(request, username: str):
             )
         else:
             services.ignore(member=request.user, other=other)
-            messages.success(request, _("You are ignoring %(name)s.") % {"name": other.display_name})
+            messages.success(
+                request, _("You are ignoring %(name)s.") % {"name": other.display_name}
+            )
     except Refusal as refusal:
         return HttpResponse(refusal.message, status=refusal.status)
     return redirect("profile", username=other.username)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_member_settings_and_ignores'),
+        ("accounts", "0006_member_settings_and_ignores"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, db_default='', max_length=16),
+            model_name="user",
+            name="language",
+            field=models.CharField(blank=True, db_default="", max_length=16),
         ),
     ]
