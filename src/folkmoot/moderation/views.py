@@ -407,7 +407,8 @@ def resolve_reports(request, post_id: int):
             post=post, moderator=moderator, outcome=outcome, reason=request.POST.get("reason", "")
         )
         if closed:
-            label = Report.Outcome(outcome).label.lower()
+            label = str(Report.Outcome(outcome).label)
+            label = label[:1].lower() + label[1:]  # German keeps its nouns' capitals
             done = ngettext(
                 "Closed %(count)s report: %(outcome)s.",
                 "Closed %(count)s reports: %(outcome)s.",
