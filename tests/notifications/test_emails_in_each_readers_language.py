@@ -2,6 +2,7 @@
 site's), whoever's request or worker writes it: one fan-out, two languages. Sent through the
 outbox and a real SMTP server on 127.0.0.1."""
 
+from django.test import Client
 from django.utils import translation
 
 from folkmoot.discussions import services as discussions
@@ -71,3 +72,16 @@ def test_a_digest_is_written_in_its_reader_s_language(db, mailbox):
     assert "Neues auf Folkmoot" in text
     assert "Antwort in einem Thema, dem du folgst: Choir practice von alto" in text
     assert "Tägliche Zusammenfassung abbestellen (ohne Anmeldung):" in text
+
+
+def test_the_email_s_unsubscribe_link_opens_a_page_in_the_email_s_language(db, mailbox):
+    topic = make_topic(title="Night market")
+    german = MemberFactory(language="de")
+    follow_topic(german, topic)
+    discussions.reply(topic=topic, author=MemberFactory(), body="Stalls from 6")
+    run_fan_out()
+    [link] = [u for u in mailbox.links_to(german.email) if "/unsubscribe/" in u]
+    path = "/" + link.split("://", 1)[1].partition("/")[2]
+    browser = Client()  # not signed in: only the link says who it is for
+    assert "Diese E-Mails abbestellen? Ohne Anmeldung." in browser.get(path).text
+    assert "Du folgst „Night market“ nicht mehr." in browser.post(path).text

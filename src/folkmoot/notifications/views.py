@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from folkmoot.accounts import queries as accounts_queries
+from folkmoot.accounts.language import in_language
 from folkmoot.accounts.models import User
 from folkmoot.discussions import pages
 from folkmoot.discussions import queries as discussion_queries
@@ -162,16 +164,17 @@ def preferences(request):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """From an email's link, no sign-in needed: GET asks, POST (with the page's CSRF token)
-    does it."""
+    does it. In the language of the email the link came in: its member's."""
     data = tokens.read(token)
     if data is None:
         raise Http404("This link is not valid.")
-    if request.method == "POST":
-        done = services.unsubscribe(
-            member_id=data["member_id"], follow_id=data["follow_id"], kind=data["kind"]
-        )
-        return render(request, "notifications/unsubscribe.html", {"done": done})
-    return render(request, "notifications/unsubscribe.html", {"token": token})
+    with in_language(accounts_queries.chosen_language(data["member_id"])):
+        if request.method == "POST":
+            done = services.unsubscribe(
+                member_id=data["member_id"], follow_id=data["follow_id"], kind=data["kind"]
+            )
+            return render(request, "notifications/unsubscribe.html", {"done": done})
+        return render(request, "notifications/unsubscribe.html", {"token": token})
 
 
 # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe
