@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -46,7 +47,7 @@ def validate_reject_reason(reason: str) -> str:
     if len(reason) > REJECT_REASON_MAX_LENGTH:
         raise Refusal(
             _("Keep the reason under %(max)s characters (this one has %(length)s).")
-            % {"max": REJECT_REASON_MAX_LENGTH, "length": f"{len(reason):,}"},
+            % {"max": REJECT_REASON_MAX_LENGTH, "length": number_format(len(reason), force_grouping=True)},
             field="reason",
             code="too_long",
         )
