@@ -21,3 +21,9 @@ def ignored_ids(viewer) -> frozenset[int]:
     if not viewer.is_authenticated:
         return frozenset()
     return frozenset(Ignore.objects.filter(member=viewer).values_list("ignored_id", flat=True))
+
+
+def chosen_language(member_id: int) -> str:
+    """The language a member chose: "" for the site's (or no such member). 1 query."""
+    chosen = User.objects.filter(pk=member_id).values_list("language", flat=True).first()
+    return chosen or ""

@@ -7,47 +7,34 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from folkmoot.accounts.language import written_for
 from folkmoot.accounts.queries import member_with_email
 
 from .models import Post
 
 
-def _in_language_of(member):
-    """The email in the language its recipient reads the site in, not the moderator's."""
-    return translation.override(member.language or settings.LANGUAGE_CODE)
-
-
+@written_for(lambda post, **_: post.author)
 def tell_author_approved(post: Post, *, origin: str) -> None:
     author = post.author
     if author is None or not author.email:
         return
-    with _in_language_of(author):
-        _send_approved(post, origin=origin, email=author.email)
-
-
-def _send_approved(post: Post, *, origin: str, email: str) -> None:
     send_mail(
         _("Your post in “%(title)s” is published · %(site)s")
         % {"title": post.topic.title, "site": settings.SITE_NAME},
         _("A moderator approved your post. Read it here:")
         + f"\n\n{origin}{post.get_absolute_url()}\n",
         None,
-        [email],
+        [author.email],
     )
 
 
+@written_for(lambda post, **_: post.author)
 def tell_author_rejected(post: Post, *, reason: str) -> None:
     author = post.author
     if author is None or not author.email:
         return
-    with _in_language_of(author):
-        _send_rejected(post, reason=reason, email=author.email)
-
-
-def _send_rejected(post: Post, *, reason: str, email: str) -> None:
     text = _("A moderator decided not to publish your post.")
     if reason:
         text += "\n\n" + _("Reason: %(reason)s") % {"reason": reason}
@@ -57,7 +44,7 @@ def _send_rejected(post: Post, *, reason: str, email: str) -> None:
         % {"title": post.topic.title, "site": settings.SITE_NAME},
         text,
         None,
-        [email],
+        [author.email],
     )
 
 
@@ -65,6 +52,7 @@ def guest_finish_url(guest) -> str:
     return guest.origin + reverse("guest_finish", kwargs={"token": guest.claim_token})
 
 
+@written_for(lambda guest, **_: None)  # a guest chose no language: the site's
 def tell_guest_post_waits(guest, *, reminder: bool) -> None:
     """The link a guest follows to publish their post (`guest` is a guests.GuestPost)."""
     context = {

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Js
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from folkmoot import client_address
@@ -230,9 +231,13 @@ def reply(request, topic_id: int, slug: str = ""):
             request, refusal, form=form, render_form=topic_form_renderer(request, topic, form)
         )
     if post.status == Post.Status.PENDING:
-        messages.info(
-            request, _("Your post is awaiting approval by a moderator."), extra_tags="draft-posted"
+        # One post; the guests' page says the same of several (one catalogue entry for both).
+        waiting = ngettext(
+            "Your post is awaiting approval by a moderator.",
+            "Your posts are awaiting approval by a moderator.",
+            1,
         )
+        messages.info(request, waiting, extra_tags="draft-posted")
         response = redirect(pending_post_url(post))
         pending_cookie.remember(request, response, post.pk)
         return response

@@ -8,6 +8,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
+from folkmoot.accounts.language import in_language_of
+from folkmoot.accounts.queries import member_with_email
+
 from . import queries
 
 # Session key: the EmailAddress this browser signed up with while a guest post waited under it.
@@ -36,6 +39,16 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return waiting_posts_url(url or "")
         return url
+
+    def send_mail(self, template_prefix, email, context):
+        """An account email (confirmation, password reset) to a member who chose a language
+        is written in it; otherwise in the language of the request that asks for it, most
+        often the recipient's own."""
+        member = member_with_email(email)
+        if member is None or not member.language:
+            return super().send_mail(template_prefix, email, context)
+        with in_language_of(member):
+            return super().send_mail(template_prefix, email, context)
 
     def send_confirmation_mail(self, request, emailconfirmation, signup):
         """A guest who signs up with the address they posted under already has an email from

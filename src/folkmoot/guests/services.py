@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from folkmoot.accounts.models import User
 from folkmoot.composer.validation import validate_post_body, validate_title
@@ -61,18 +62,22 @@ def _checked_guest_fields(
     email = email.strip()
     try:
         if not email:
-            raise ValidationError("Give your email address so you can finish registering.")
+            raise ValidationError(_("Give your email address so you can finish registering."))
         validate_email(email)
         if len(email) > EMAIL_MAX:
-            raise ValidationError("Too long.")
+            raise ValidationError(_("Too long."))
     except ValidationError:
         errors["email"] = [
-            "Enter a valid email address, like name@example.org: it's where we send the link "
-            "to publish your post."
+            _(
+                "Enter a valid email address, like name@example.org: it's where we send the "
+                "link to publish your post."
+            )
         ]
     display_name = " ".join(display_name.split())
     if len(display_name) > DISPLAY_NAME_MAX:
-        errors["display_name"] = [f"Display names can be at most {DISPLAY_NAME_MAX} characters."]
+        errors["display_name"] = [
+            _("Display names can be at most %(max)s characters.") % {"max": DISPLAY_NAME_MAX}
+        ]
     return GuestFields(email=email, display_name=display_name)
 
 
@@ -121,7 +126,9 @@ def guest_reply(*, topic: Topic, **submission) -> GuestPostSaved:
     antibot_payload, honeypot, ip_address, origin. Raises GuestsNotAllowed where guests may not
     post, ValidationError for bad input, a Refusal for a failed anti-bot check, a ban or a limit."""
     if not discussion_policy.can_guest_reply(AnonymousUser(), topic):
-        raise GuestsNotAllowed("Guests cannot reply in this category. Sign in or register to post.")
+        raise GuestsNotAllowed(
+            _("Guests cannot reply in this category. Sign in or register to post.")
+        )
     checked = _checked_submission({}, **submission)
     with transaction.atomic():
         # Lock the topic, then look for the same reply from the same address a moment ago.
@@ -141,7 +148,7 @@ def guest_topic(*, category: Category, title: str, **submission) -> GuestPostSav
     `submission` and what it raises as for guest_reply."""
     if not discussion_policy.can_guest_start_topic(AnonymousUser(), category):
         raise GuestsNotAllowed(
-            "Guests cannot start topics in this category. Sign in or register to post."
+            _("Guests cannot start topics in this category. Sign in or register to post.")
         )
     errors: dict[str, list[str]] = {}
     try:

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -105,8 +107,11 @@ def guest_posted(request, post_id: int):
         # A topic the guest started: there is no page to show it on until it is published.
         messages.info(
             request,
-            f"Your topic “{post.topic.title}” is saved. It appears here once you publish it "
-            "with the link we emailed you.",
+            _(
+                "Your topic “%(title)s” is saved. It appears here once you publish it "
+                "with the link we emailed you."
+            )
+            % {"title": post.topic.title},
         )
         return redirect(post.topic.category.get_absolute_url())
     return redirect(pending_post_url(post))
@@ -195,14 +200,21 @@ def publish_waiting(request):
     held = sum(1 for post in posts if post.status != Post.Status.PUBLISHED)
     published = len(posts) - held
     if published:
-        messages.success(request, f"Your post{'s are' if published > 1 else ' is'} now published.")
+        messages.success(
+            request,
+            ngettext("Your post is now published.", "Your posts are now published.", published),
+        )
     if held:
         messages.info(
             request,
-            f"Your post{'s are' if held > 1 else ' is'} awaiting approval by a moderator.",
+            ngettext(
+                "Your post is awaiting approval by a moderator.",
+                "Your posts are awaiting approval by a moderator.",
+                held,
+            ),
         )
     if not posts:
-        messages.info(request, "There was no such post waiting: nothing was published.")
+        messages.info(request, _("There was no such post waiting: nothing was published."))
     if _safe_next(request):
         return redirect(_safe_next(request))
     if len(posts) == 1:
@@ -215,7 +227,8 @@ def publish_waiting(request):
 def discard_waiting(request):
     count = services.discard_waiting_posts(user=request.user, post_ids=_chosen_post_ids(request))
     if count:
-        messages.success(request, f"Discarded {count} post{'s' if count > 1 else ''}.")
+        discarded = ngettext("Discarded %(count)s post.", "Discarded %(count)s posts.", count)
+        messages.success(request, discarded % {"count": count})
     return redirect("waiting_posts")
 
 

@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from folkmoot.refusal import Refusal
 
@@ -44,7 +46,7 @@ def make_challenge() -> dict:
     return challenge.to_dict()
 
 
-FAILED = "The anti-bot check did not pass. Please submit again."
+FAILED = gettext_noop("The anti-bot check did not pass. Please submit again.")
 # A real payload is about 300 characters; anything much longer is not one.
 PAYLOAD_MAX_LENGTH = 2000
 _TEXT_FIELDS = ("algorithm", "challenge", "salt", "signature")
@@ -52,7 +54,7 @@ _TEXT_FIELDS = ("algorithm", "challenge", "salt", "signature")
 
 def _decode(payload: str) -> dict:
     """The solution the browser sent, or a Refusal if it is not shaped like one."""
-    failed = Refusal(FAILED, code="antibot_failed")
+    failed = Refusal(_(FAILED), code="antibot_failed")
     if len(payload) > PAYLOAD_MAX_LENGTH:
         raise failed
     try:
@@ -77,7 +79,7 @@ def _expires_at(data: dict) -> datetime:
         expires = int(altcha.extract_params_v1(data)["expires"][0])
         return datetime.fromtimestamp(expires, tz=UTC)
     except (KeyError, IndexError, ValueError, OverflowError, OSError):
-        raise Refusal(FAILED, code="antibot_failed") from None
+        raise Refusal(_(FAILED), code="antibot_failed") from None
 
 
 def verify_solution(payload: str) -> None:
@@ -88,8 +90,10 @@ def verify_solution(payload: str) -> None:
     proof cannot both commit."""
     if not payload:
         raise Refusal(
-            "The anti-bot check did not run. It needs JavaScript; please enable it and submit "
-            "again.",
+            _(
+                "The anti-bot check did not run. It needs JavaScript; please enable it and "
+                "submit again."
+            ),
             code="antibot_missing",
         )
     import altcha
@@ -99,9 +103,9 @@ def verify_solution(payload: str) -> None:
     if not ok:
         if error and "expired" in error:
             raise Refusal(
-                "The anti-bot check expired. Please submit again.", code="antibot_expired"
+                _("The anti-bot check expired. Please submit again."), code="antibot_expired"
             )
-        raise Refusal(FAILED, code="antibot_failed")
+        raise Refusal(_(FAILED), code="antibot_failed")
     digest = hashlib.sha256(data["signature"].encode()).hexdigest()
     try:
         with transaction.atomic():
@@ -111,14 +115,17 @@ def verify_solution(payload: str) -> None:
             )
     except IntegrityError:
         raise Refusal(
-            "This anti-bot check was already used. Please submit again.", code="antibot_replayed"
+            _("This anti-bot check was already used. Please submit again."),
+            code="antibot_replayed",
         ) from None
 
 
 def check_honeypot(value: str) -> None:
     if value:
         raise Refusal(
-            "Your reply looks automated, so it was not accepted. Leave the field labelled "
-            "'Leave this empty' empty and submit again.",
+            _(
+                "Your reply looks automated, so it was not accepted. Leave the field labelled "
+                "'Leave this empty' empty and submit again."
+            ),
             code="honeypot",
         )

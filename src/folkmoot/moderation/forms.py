@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Report
 
@@ -10,18 +11,20 @@ REASON_MAX_LENGTH = 500
 class ReasonForm(forms.Form):
     """Why a moderator hides or deletes a post (kept in the log, shown to moderators)."""
 
-    reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH, strip=False)
+    reason = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, strip=False, label=_("Reason")
+    )
 
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=Report.Reason.choices, widget=forms.RadioSelect, label="What is wrong"
+        choices=Report.Reason.choices, widget=forms.RadioSelect, label=_("What is wrong")
     )
     note = forms.CharField(
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Anything the moderators should know (optional)",
+        label=_("Anything the moderators should know (optional)"),
     )
 
 
@@ -35,27 +38,29 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, data, *, categories, actions):
         super().__init__(data)
-        self.fields["category"].choices = [("", "Any category")] + [
+        self.fields["category"].choices = [("", _("Any category"))] + [
             (c.pk, c.name) for c in categories
         ]
-        self.fields["action"].choices = [("", "Any action"), *actions]
+        self.fields["action"].choices = [("", _("Any action")), *actions]
 
 
 class WarnForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason (the member sees it)")
-    points = forms.IntegerField(min_value=1, max_value=10, initial=1)
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label=_("Reason (the member sees it)"))
+    points = forms.IntegerField(min_value=1, max_value=10, initial=1, label=_("Points"))
     expires_in_days = forms.IntegerField(
         min_value=1,
         max_value=3650,
         initial=30,
         required=False,
-        label="Expires after (days; empty: never)",
+        label=_("Expires after (days; empty: never)"),
     )
 
 
 class BanForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Reason (kept on the ban list)")
-    ip_range = forms.BooleanField(required=False, label="Also ban the network this post came from")
+    reason = forms.CharField(max_length=200, label=_("Reason (kept on the ban list)"))
+    ip_range = forms.BooleanField(
+        required=False, label=_("Also ban the network this post came from")
+    )
 
 
 TOPIC_REFERENCE = re.compile(r"^\s*(?:.*?/t/)?(\d{1,9})(?:[-/?#].*)?\s*$")
@@ -68,15 +73,15 @@ def topic_id_of(reference: str) -> int | None:
 
 
 class MergeForm(forms.Form):
-    into = forms.CharField(max_length=500, label="Merge into topic (its number or link)")
+    into = forms.CharField(max_length=500, label=_("Merge into topic (its number or link)"))
     reason = forms.CharField(
-        required=False, max_length=REASON_MAX_LENGTH, label="Reason (optional)"
+        required=False, max_length=REASON_MAX_LENGTH, label=_("Reason (optional)")
     )
 
     def clean_into(self) -> int:
         topic_id = topic_id_of(self.cleaned_data["into"])
         if topic_id is None:
-            raise forms.ValidationError("Give the topic's number, or paste a link to it.")
+            raise forms.ValidationError(_("Give the topic's number, or paste a link to it."))
         return topic_id
 
 
@@ -84,17 +89,17 @@ class SelectedPostsForm(forms.Form):
     """Several posts of a topic, ticked on its page, and what to do with them."""
 
     ACTIONS = (
-        ("hide", "Hide"),
-        ("delete", "Delete"),
-        ("split", "Split into a new topic"),
-        ("move", "Move to another topic"),
+        ("hide", _("Hide")),
+        ("delete", _("Delete")),
+        ("split", _("Split into a new topic")),
+        ("move", _("Move to another topic")),
     )
     action = forms.ChoiceField(choices=ACTIONS)
     post = forms.TypedMultipleChoiceField(coerce=int, required=False)
     reason = forms.CharField(required=False, max_length=REASON_MAX_LENGTH)
-    title = forms.CharField(required=False, max_length=200, label="New topic's title")
+    title = forms.CharField(required=False, max_length=200, label=_("New topic's title"))
     category = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
-    to = forms.CharField(required=False, max_length=500, label="Topic (its number or link)")
+    to = forms.CharField(required=False, max_length=500, label=_("Topic (its number or link)"))
 
     def __init__(self, data, *, post_ids, categories):
         super().__init__(data)
@@ -105,20 +110,20 @@ class SelectedPostsForm(forms.Form):
         data = super().clean()
         action = data.get("action")
         if action == "split" and not data.get("category"):
-            self.add_error("category", "Choose the new topic's category.")
+            self.add_error("category", _("Choose the new topic's category."))
         if action == "move":
             data["to"] = topic_id_of(data.get("to", ""))
             if data["to"] is None:
-                self.add_error("to", "Give the topic's number, or paste a link to it.")
+                self.add_error("to", _("Give the topic's number, or paste a link to it."))
         return data
 
 
 class SuspendForm(forms.Form):
-    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label="Reason (the member sees it)")
-    days = forms.IntegerField(min_value=1, max_value=365, initial=7, label="For how many days")
+    reason = forms.CharField(max_length=REASON_MAX_LENGTH, label=_("Reason (the member sees it)"))
+    days = forms.IntegerField(min_value=1, max_value=365, initial=7, label=_("For how many days"))
 
 
 class HideMemberPostsForm(forms.Form):
     reason = forms.CharField(
-        required=False, max_length=REASON_MAX_LENGTH, label="Reason (shown to moderators)"
+        required=False, max_length=REASON_MAX_LENGTH, label=_("Reason (shown to moderators)")
     )

@@ -22,6 +22,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from folkmoot.accounts.models import User
 from folkmoot.refusal import Refusal, TooMany
@@ -77,7 +80,14 @@ def check_flood(*, member: User | None = None, ip_address: str | None = None) ->
     key = f"flood:member:{member.pk}" if member else f"flood:ip:{normalize.ip_key(ip_address)}"
     if _count(key, cap=1, window=timedelta(seconds=seconds)) is not None:
         raise LimitExceeded(
-            f"You are posting too quickly. Wait {seconds} seconds between posts, then try again.",
+            ngettext(
+                "You are posting too quickly. Wait %(seconds)s second between posts, then try "
+                "again.",
+                "You are posting too quickly. Wait %(seconds)s seconds between posts, then try "
+                "again.",
+                seconds,
+            )
+            % {"seconds": seconds},
             retry_after=seconds,
         )
 
@@ -88,7 +98,8 @@ def check_reactions(*, member: User) -> None:
     until = _count(f"reactions:member:{member.pk}", cap=cap, window=DAY)
     if until is not None:
         raise LimitExceeded(
-            f"You have reacted {cap} times today, the most we accept. Try again tomorrow.",
+            _("You have reacted %(cap)s times today, the most we accept. Try again tomorrow.")
+            % {"cap": cap},
             retry_after=_seconds_until(until),
         )
 
@@ -99,7 +110,8 @@ def check_nominations(*, member: User) -> None:
     until = _count(f"nominations:member:{member.pk}", cap=cap, window=DAY)
     if until is not None:
         raise LimitExceeded(
-            f"You have nominated {cap} posts today, the most we accept. Try again tomorrow.",
+            _("You have nominated %(cap)s posts today, the most we accept. Try again tomorrow.")
+            % {"cap": cap},
             retry_after=_seconds_until(until),
         )
 
@@ -125,8 +137,11 @@ def check_searches(*, ip_address: str | None) -> None:
         return
     if count > cap:
         raise LimitExceeded(
-            f"You have searched {cap} times in a minute, the most we answer. "
-            "Wait a moment, then search again.",
+            _(
+                "You have searched %(cap)s times in a minute, the most we answer. "
+                "Wait a moment, then search again."
+            )
+            % {"cap": cap},
             retry_after=window - int(timezone.now().timestamp()) % window,
         )
 
@@ -151,15 +166,21 @@ def check_guest_daily_caps(*, email: str, ip_address: str | None) -> None:
     until = _count(_key("guest-day:ip", normalize.ip_key(ip_address)), cap=per_ip, window=DAY)
     if until is not None:
         raise LimitExceeded(
-            f"Guests from your network have posted {per_ip} times today, the most we accept. "
-            "Register or sign in to keep posting, or try again tomorrow.",
+            _(
+                "Guests from your network have posted %(count)s times today, the most we "
+                "accept. Register or sign in to keep posting, or try again tomorrow."
+            )
+            % {"count": per_ip},
             retry_after=_seconds_until(until),
         )
     until = _count(_key("guest-day:email", normalize.email_key(email)), cap=per_email, window=DAY)
     if until is not None:
         raise LimitExceeded(
-            f"{email} has posted {per_email} guest posts today, the most we accept. "
-            "Finish registering to keep posting, or try again tomorrow.",
+            _(
+                "%(email)s has posted %(count)s guest posts today, the most we accept. "
+                "Finish registering to keep posting, or try again tomorrow."
+            )
+            % {"email": email, "count": per_email},
             retry_after=_seconds_until(until),
         )
 
@@ -199,8 +220,14 @@ def check_links(*, member: User | None, cooked: str) -> None:
     found = len(LINK.findall(cooked)) + len(REMOTE_IMAGE.findall(cooked))
     if found > allowed:
         raise Refusal(
-            f"New members can include at most {allowed} link{'s' if allowed != 1 else ''} "
-            f"in each of their first {limits['NEW_MEMBER_POSTS']} posts (this one has {found}).",
+            ngettext(
+                "New members can include at most %(allowed)s link in each of their first "
+                "%(posts)s posts (this one has %(found)s).",
+                "New members can include at most %(allowed)s links in each of their first "
+                "%(posts)s posts (this one has %(found)s).",
+                allowed,
+            )
+            % {"allowed": allowed, "posts": limits["NEW_MEMBER_POSTS"], "found": found},
             field="body",
             code="too_many_links",
         )
@@ -217,8 +244,10 @@ def find_ban(*, email: str | None, ip_address: str | None) -> Ban | None:
 def check_ban(*, email: str | None, ip_address: str | None) -> None:
     if find_ban(email=email, ip_address=ip_address):
         raise Refusal(
-            "Posts from this address are not accepted here. "
-            "If you think this is a mistake, contact the forum's staff.",
+            _(
+                "Posts from this address are not accepted here. "
+                "If you think this is a mistake, contact the forum's staff."
+            ),
             field="body",
             code="banned",
         )
@@ -237,9 +266,9 @@ def check_suspended(*, member) -> None:
     """A suspended member posts nothing until the suspension ends, and is told when."""
     until = suspended_until(member)
     if until is not None:
-        when = timezone.localtime(until).strftime("%-d %B %Y, %H:%M %Z")
+        when = date_format(timezone.localtime(until), _("j F Y, H:i T"))
         raise Refusal(
-            f"You are suspended until {when}: you can post again then.",
+            _("You are suspended until %(when)s: you can post again then.") % {"when": when},
             status=403,
             field="body",
             code="suspended",

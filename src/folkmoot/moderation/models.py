@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import normalize
 
@@ -11,8 +12,8 @@ class QueuedPost(models.Model):
     a pending guest post without one is still waiting for its author to register."""
 
     class Reason(models.TextChoices):
-        GUEST = "guest", "Guest post in a moderated category"
-        NEW_MEMBER = "new_member", "New member in a category that holds their posts"
+        GUEST = "guest", _("Guest post in a moderated category")
+        NEW_MEMBER = "new_member", _("New member in a category that holds their posts")
 
     post = models.OneToOneField(
         "discussions.Post", on_delete=models.CASCADE, related_name="moderation_entry"
@@ -34,26 +35,26 @@ class ModerationLog(models.Model):
     Append-only: written by the services that act, never edited or deleted from the site."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        PIN = "pin", "Pinned"
-        UNPIN = "unpin", "Unpinned"
-        LOCK = "lock", "Locked"
-        UNLOCK = "unlock", "Unlocked"
-        MOVE = "move", "Moved"
-        HIDE = "hide", "Hid"
-        DELETE = "delete", "Deleted"
-        RESTORE = "restore", "Restored"
-        HIDE_REPORTED = "hide_reported", "Hidden by reports"
-        DISMISS_REPORTS = "dismiss_reports", "Dismissed reports"
-        WARN = "warn", "Warned"
-        BAN = "ban", "Banned"
-        MERGE = "merge", "Merged"
-        SPLIT = "split", "Split"
-        MOVE_POSTS = "move_posts", "Moved posts"
-        SUSPEND = "suspend", "Suspended"
-        HIDE_MEMBER_POSTS = "hide_member_posts", "Hid all posts of"
-        RESTORE_MEMBER_POSTS = "restore_member_posts", "Restored posts of"
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        PIN = "pin", _("Pinned")
+        UNPIN = "unpin", _("Unpinned")
+        LOCK = "lock", _("Locked")
+        UNLOCK = "unlock", _("Unlocked")
+        MOVE = "move", _("Moved")
+        HIDE = "hide", _("Hid")
+        DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored")
+        HIDE_REPORTED = "hide_reported", _("Hidden by reports")
+        DISMISS_REPORTS = "dismiss_reports", _("Dismissed reports")
+        WARN = "warn", _("Warned")
+        BAN = "ban", _("Banned")
+        MERGE = "merge", _("Merged")
+        SPLIT = "split", _("Split")
+        MOVE_POSTS = "move_posts", _("Moved posts")
+        SUSPEND = "suspend", _("Suspended")
+        HIDE_MEMBER_POSTS = "hide_member_posts", _("Hid all posts of")
+        RESTORE_MEMBER_POSTS = "restore_member_posts", _("Restored posts of")
 
     action = models.CharField(max_length=20, choices=Action.choices)
     post = models.ForeignKey(
@@ -123,16 +124,16 @@ class Report(models.Model):
     the decision is kept as its outcome, and the reporter is told."""
 
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        RUDE = "rude", "Rude, abusive or harassing"
-        OFF_TOPIC = "off_topic", "Off topic"
-        ILLEGAL = "illegal", "Illegal content"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        RUDE = "rude", _("Rude, abusive or harassing")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        ILLEGAL = "illegal", _("Illegal content")
+        OTHER = "other", _("Something else")
 
     class Outcome(models.TextChoices):
-        HIDDEN = "hidden", "The post was hidden"
-        DELETED = "deleted", "The post was deleted"
-        DISMISSED = "dismissed", "No action was needed"
+        HIDDEN = "hidden", _("The post was hidden")
+        DELETED = "deleted", _("The post was deleted")
+        DISMISSED = "dismissed", _("No action was needed")
 
     post = models.ForeignKey("discussions.Post", on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -222,7 +223,7 @@ class Ban(models.Model):
 
     def clean(self):
         if not self.email and not self.ip_network:
-            raise ValidationError("Give an email address, an IP range, or both.")
+            raise ValidationError(_("Give an email address, an IP range, or both."))
 
     def matches(self, *, email: str | None, ip_address: str | None) -> bool:
         """Compares normalized forms (moderation/normalize.py), so `::ffff:192.0.2.9` is in

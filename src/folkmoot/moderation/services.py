@@ -7,7 +7,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 
+from folkmoot.accounts.language import in_language_of
 from folkmoot.discussions import lifecycle
 from folkmoot.discussions import policy as discussions_policy
 from folkmoot.discussions import services as discussions
@@ -24,7 +28,7 @@ from .models import Ban, MemberWarning, ModerationLog, Report, Suspension
 @transaction.atomic
 def approve_post(*, post: Post, moderator, origin: str = "") -> Post:
     if not can_moderate(moderator, post.topic.category_id):
-        raise NotFound("You do not moderate this category.")
+        raise NotFound(_("You do not moderate this category."))
     if lifecycle.approve(post, origin=origin):
         ModerationLog.objects.create(
             action=ModerationLog.Action.APPROVE, post=post, moderator=moderator, author=post.author
@@ -39,11 +43,14 @@ def validate_reject_reason(reason: str) -> str:
     """The reason as it will be logged and emailed, or a Refusal: never cut short."""
     reason = reason.strip()
     if "\x00" in reason:
-        raise Refusal("Null characters are not allowed.", field="reason", code="null_characters")
+        raise Refusal(_("Null characters are not allowed."), field="reason", code="null_characters")
     if len(reason) > REJECT_REASON_MAX_LENGTH:
         raise Refusal(
-            f"Keep the reason under {REJECT_REASON_MAX_LENGTH} characters "
-            f"(this one has {len(reason):,}).",
+            _("Keep the reason under %(max)s characters (this one has %(length)s).")
+            % {
+                "max": REJECT_REASON_MAX_LENGTH,
+                "length": number_format(len(reason), force_grouping=True),
+            },
             field="reason",
             code="too_long",
         )
@@ -53,7 +60,7 @@ def validate_reject_reason(reason: str) -> str:
 @transaction.atomic
 def reject_post(*, post: Post, moderator, reason: str = "", origin: str = "") -> Post:
     if not can_moderate(moderator, post.topic.category_id):
-        raise NotFound("You do not moderate this category.")
+        raise NotFound(_("You do not moderate this category."))
     reason = validate_reject_reason(reason)
     if lifecycle.hide(post, why=lifecycle.HideReason.REJECTED, note=reason).post:
         ModerationLog.objects.create(
@@ -76,19 +83,20 @@ def report_post(*, post: Post, reporter, reason: str, note: str = "") -> Report:
     open changes nothing. Once REPORTS_TO_HIDE distinct trusted members (not new) have open
     reports on it, the post is hidden until a moderator reviews it."""
     if not (reporter.is_authenticated and reporter.is_active):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if post.status != Post.Status.PUBLISHED or not discussions_policy.can_view_topic(
         reporter, post.topic
     ):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if post.author_id == reporter.pk:
-        raise Refusal("You cannot report your own post.", code="own_post")
+        raise Refusal(_("You cannot report your own post."), code="own_post")
     if reason not in Report.Reason.values:
-        raise Refusal("Choose what is wrong with the post.", field="reason", code="reason")
+        raise Refusal(_("Choose what is wrong with the post."), field="reason", code="reason")
     note = note.strip()
     if "\x00" in note or len(note) > REPORT_NOTE_MAX_LENGTH:
         raise Refusal(
-            f"Keep the note under {REPORT_NOTE_MAX_LENGTH} characters, without null characters.",
+            _("Keep the note under %(max)s characters, without null characters.")
+            % {"max": REPORT_NOTE_MAX_LENGTH},
             field="note",
             code="note",
         )
@@ -131,9 +139,9 @@ def resolve_reports(*, post: Post, moderator, outcome: str, reason: str = "") ->
     (a post the reports hid comes back). Every open report on it is closed with the outcome
     and its reporter told. Returns how many reports it closed."""
     if not can_moderate(moderator, post.topic.category_id):
-        raise NotFound("You do not moderate this category.")
+        raise NotFound(_("You do not moderate this category."))
     if outcome not in Report.Outcome.values:
-        raise Refusal("Choose hide, delete or dismiss.", code="outcome")
+        raise Refusal(_("Choose hide, delete or dismiss."), code="outcome")
     with transaction.atomic():
         open_reports = list(
             Report.objects.select_for_update().filter(post=post, resolved_at__isnull=True)
@@ -168,6 +176,11 @@ def _dismiss(post: Post, *, moderator, reason: str, count: int) -> None:
     )
 
 
+def _english(text) -> str:
+    with override(None):
+        return str(text)
+
+
 def tell_reporters(reports: list[Report], *, outcome: str, moderator) -> None:
     """Each reporter is told what came of their report: the one place this notice is sent."""
     post = reports[0].post
@@ -176,7 +189,8 @@ def tell_reporters(reports: list[Report], *, outcome: str, moderator) -> None:
         recipients=[report.reporter_id for report in reports],
         post=post,
         actor=moderator,
-        note=Report.Outcome(outcome).label,
+        # Stored in English, shown in each reader's language (notifications.models).
+        note=_english(Report.Outcome(outcome).label),
     )
 
 
@@ -192,14 +206,18 @@ def warn_member(
     """Warn the author of a post, from the post: a moderator of its category may. The member
     sees it on their warnings page; `expires_in_days=None` never expires."""
     if not can_moderate(moderator, post.topic.category_id) or post.author_id is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     reason = reason.strip()
     if not reason or "\x00" in reason or len(reason) > 500:
-        raise Refusal("Say why, in under 500 characters.", field="reason", code="reason")
+        raise Refusal(_("Say why, in under 500 characters."), field="reason", code="reason")
     if not 1 <= points <= WARNING_MAX_POINTS:
-        raise Refusal(f"From 1 to {WARNING_MAX_POINTS} points.", field="points", code="points")
+        raise Refusal(
+            _("From 1 to %(max)s points.") % {"max": WARNING_MAX_POINTS},
+            field="points",
+            code="points",
+        )
     if expires_in_days is not None and not 1 <= expires_in_days <= WARNING_MAX_DAYS:
-        raise Refusal("Expires after 1 day to 10 years.", field="expires_in_days", code="days")
+        raise Refusal(_("Expires after 1 day to 10 years."), field="expires_in_days", code="days")
     now = timezone.now()
     expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
     with transaction.atomic():
@@ -242,15 +260,15 @@ def ban_member(*, post: Post, moderator, reason: str, ip_range: bool = False) ->
     moderator's choice the network the post came from (an IPv4 /24, an IPv6 /64), so they can
     post no more (moderation.limits.check_ban). Site-wide, so staff only."""
     if not (moderator.is_authenticated and moderator.is_active and moderator.is_staff):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if post.author_id is None or post.author.is_staff:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     reason = reason.strip()
     if not reason or "\x00" in reason or len(reason) > 200:
-        raise Refusal("Say why, in under 200 characters.", field="reason", code="reason")
+        raise Refusal(_("Say why, in under 200 characters."), field="reason", code="reason")
     address = normalize.ip_address(post.ip_address)
     if ip_range and address is None:
-        raise Refusal("This post has no address to ban.", field="ip_range", code="no_address")
+        raise Refusal(_("This post has no address to ban."), field="ip_range", code="no_address")
     with transaction.atomic():
         bans = [Ban.objects.create(email=post.author.email, reason=reason)]
         if ip_range:
@@ -274,14 +292,16 @@ def suspend_member(*, post: Post, moderator, reason: str, days: int) -> Suspensi
     """Suspend the author of a post for `days`, from the post: a moderator of its category
     may. Until it ends they post nothing (limits.check_suspended) and are told until when."""
     if not can_moderate(moderator, post.topic.category_id) or post.author_id is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if post.author.is_staff or can_moderate(post.author, post.topic.category_id):
-        raise Refusal("Moderators of this category are not suspended here.", code="moderator")
+        raise Refusal(_("Moderators of this category are not suspended here."), code="moderator")
     reason = reason.strip()
     if not reason or "\x00" in reason or len(reason) > 500:
-        raise Refusal("Say why, in under 500 characters.", field="reason", code="reason")
+        raise Refusal(_("Say why, in under 500 characters."), field="reason", code="reason")
     if not 1 <= days <= SUSPENSION_MAX_DAYS:
-        raise Refusal(f"From 1 to {SUSPENSION_MAX_DAYS} days.", field="days", code="days")
+        raise Refusal(
+            _("From 1 to %(max)s days.") % {"max": SUSPENSION_MAX_DAYS}, field="days", code="days"
+        )
     now = timezone.now()
     until = now + timedelta(days=days)
     with transaction.atomic():
@@ -295,19 +315,18 @@ def suspend_member(*, post: Post, moderator, reason: str, days: int) -> Suspensi
             reason=reason,
             after=f"suspended until {until:%Y-%m-%d %H:%M} UTC",
         )
-        notify(
-            kinds.WARNED,
-            recipients=[post.author_id],
-            post=post,
-            actor=moderator,
-            note=f"Suspended until {until:%Y-%m-%d %H:%M} UTC: {reason}",
-        )
+        with in_language_of(post.author):  # the one reader of the note
+            note = _("Suspended until %(until)s UTC: %(reason)s") % {
+                "until": f"{until:%Y-%m-%d %H:%M}",
+                "reason": reason,
+            }
+        notify(kinds.WARNED, recipients=[post.author_id], post=post, actor=moderator, note=note)
     return suspension
 
 
 def _check_staff(moderator) -> None:
     if not (moderator.is_authenticated and moderator.is_active and moderator.is_staff):
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
 
 
 def hide_member_posts(*, member, moderator, reason: str) -> int:
@@ -317,7 +336,7 @@ def hide_member_posts(*, member, moderator, reason: str) -> int:
     Returns how many."""
     _check_staff(moderator)
     if member.is_staff:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     reason = validate_reject_reason(reason) or "Every post of a banned member"
     posts = Post.objects.select_related("topic__category", "author").filter(
         author=member, status=Post.Status.PUBLISHED

@@ -5,7 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from folkmoot.accounts.models import User
@@ -78,7 +80,9 @@ def _decide(request, post_id: int, decision):
 def approve(request, post_id: int):
     def decide(*, post, moderator):
         services.approve_post(post=post, moderator=moderator, origin=_origin(request))
-        messages.success(request, f"Approved the post in “{post.topic.title}”.")
+        messages.success(
+            request, _("Approved the post in “%(title)s”.") % {"title": post.topic.title}
+        )
 
     return _decide(request, post_id, decide)
 
@@ -93,7 +97,9 @@ def reject(request, post_id: int):
             reason=request.POST.get("reason", ""),
             origin=_origin(request),
         )
-        messages.success(request, f"Rejected the post in “{post.topic.title}”.")
+        messages.success(
+            request, _("Rejected the post in “%(title)s”.") % {"title": post.topic.title}
+        )
 
     return _decide(request, post_id, decide)
 
@@ -131,7 +137,7 @@ def pin_topic(request, topic_id: int):
     topic = _moderated_topic(request, topic_id)
     pinned = _yes(request, "pinned")
     discussions.pin_topic(topic=topic, actor=request.user, pinned=pinned)
-    messages.success(request, "Pinned the topic." if pinned else "Unpinned the topic.")
+    messages.success(request, _("Pinned the topic.") if pinned else _("Unpinned the topic."))
     return redirect(topic.get_absolute_url())
 
 
@@ -141,7 +147,7 @@ def lock_topic(request, topic_id: int):
     topic = _moderated_topic(request, topic_id)
     locked = _yes(request, "locked")
     discussions.lock_topic(topic=topic, actor=request.user, locked=locked)
-    messages.success(request, "Locked the topic." if locked else "Unlocked the topic.")
+    messages.success(request, _("Locked the topic.") if locked else _("Unlocked the topic."))
     return redirect(topic.get_absolute_url())
 
 
@@ -154,7 +160,7 @@ def move_topic(request, topic_id: int):
         raise Http404("No such category.")
     to = get_object_or_404(Category, pk=int(category_id))
     if discussions.move_topic(topic=topic, actor=request.user, to=to):
-        messages.success(request, f"Moved the topic to {to.name}.")
+        messages.success(request, _("Moved the topic to %(category)s.") % {"category": to.name})
     return redirect(topic.get_absolute_url())
 
 
@@ -172,7 +178,7 @@ def merge_topic(request, topic_id: int):
     if request.method == "POST" and form.is_valid():
         into = Topic.objects.select_related("category").filter(pk=form.cleaned_data["into"]).first()
         if into is None or not discussions_policy.can_moderate_topic(request.user, into):
-            form.add_error("into", "No such topic among those you moderate.")
+            form.add_error("into", _("No such topic among those you moderate."))
             return render_form(status=400)
         try:
             merged = discussions.merge_topics(
@@ -181,7 +187,9 @@ def merge_topic(request, topic_id: int):
         except Refusal as refusal:
             return refusal_response(request, refusal, form=form, render_form=render_form)
         if merged:
-            messages.success(request, f"Merged “{topic.title}” into this topic.")
+            messages.success(
+                request, _("Merged “%(title)s” into this topic.") % {"title": topic.title}
+            )
         return redirect(into.get_absolute_url())
     return render_form(status=400 if form.errors else 200)
 
@@ -240,11 +248,19 @@ def _act_on_selected(request, topic: Topic, data) -> _Done:
     if action in ("hide", "delete"):
         act = discussions.hide_posts if action == "hide" else discussions.delete_posts
         count = act(topic=topic, post_ids=ids, actor=actor, reason=reason)
-        done = "Hid" if action == "hide" else "Deleted"
-        return _Done(
-            f"{done} {count} post{pluralize(count)}. Restore each from its place to undo.",
-            topic.get_absolute_url(),
-        )
+        if action == "hide":
+            done = ngettext(
+                "Hid %(count)s post. Restore each from its place to undo.",
+                "Hid %(count)s posts. Restore each from its place to undo.",
+                count,
+            )
+        else:
+            done = ngettext(
+                "Deleted %(count)s post. Restore each from its place to undo.",
+                "Deleted %(count)s posts. Restore each from its place to undo.",
+                count,
+            )
+        return _Done(done % {"count": count}, topic.get_absolute_url())
     if action == "split":
         category = get_object_or_404(Category, pk=data["category"])
         new = discussions.split_posts(
@@ -257,16 +273,22 @@ def _act_on_selected(request, topic: Topic, data) -> _Done:
         )
         if new is None:
             return _Done(
-                "Nothing was split: the posts changed meanwhile.", topic.get_absolute_url()
+                _("Nothing was split: the posts changed meanwhile."), topic.get_absolute_url()
             )
-        return _Done(
-            f"Split {len(ids)} post{pluralize(len(ids))} into this topic.", new.get_absolute_url()
+        split = ngettext(
+            "Split %(count)s post into this topic.",
+            "Split %(count)s posts into this topic.",
+            len(ids),
         )
+        return _Done(split % {"count": len(ids)}, new.get_absolute_url())
     to = Topic.objects.select_related("category").filter(pk=data["to"]).first()
     if to is None or not discussions_policy.can_moderate_topic(actor, to):
-        raise Refusal("No such topic among those you moderate.", field="to", code="no_topic")
+        raise Refusal(_("No such topic among those you moderate."), field="to", code="no_topic")
     count = discussions.move_posts(topic=topic, post_ids=ids, to=to, actor=actor, reason=reason)
-    return _Done(f"Moved {count} post{pluralize(count)} into this topic.", to.get_absolute_url())
+    moved = ngettext(
+        "Moved %(count)s post into this topic.", "Moved %(count)s posts into this topic.", count
+    )
+    return _Done(moved % {"count": count}, to.get_absolute_url())
 
 
 def _form_about_post(request, post: Post, *, form_class, template: str, act, context=None):
@@ -302,10 +324,20 @@ def _post_action(request, post_id: int, *, action: str):
             topic_went = discussions.delete_post(
                 post=post, actor=request.user, reason=data["reason"]
             )
-        done = "Hid" if action == "hide" else "Deleted"
-        what = f"the topic “{post.topic.title}”" if topic_went else f"post #{post.number}"
         # Moderators see it in its place, with the button that undoes it.
-        return f"{done} {what}. Restore it from its place to undo.", post.get_absolute_url()
+        if topic_went:
+            done = (
+                _("Hid the topic “%(title)s”. Restore it from its place to undo.")
+                if action == "hide"
+                else _("Deleted the topic “%(title)s”. Restore it from its place to undo.")
+            )
+        else:
+            done = (
+                _("Hid post #%(number)s. Restore it from its place to undo.")
+                if action == "hide"
+                else _("Deleted post #%(number)s. Restore it from its place to undo.")
+            )
+        return done % {"title": post.topic.title, "number": post.number}, post.get_absolute_url()
 
     return _form_about_post(
         request,
@@ -334,7 +366,7 @@ def delete_post(request, post_id: int):
 def restore_post(request, post_id: int):
     post = _moderated_post(request, post_id)
     if discussions.restore_post(post=post, actor=request.user):
-        messages.success(request, f"Restored post #{post.number}.")
+        messages.success(request, _("Restored post #%(number)s.") % {"number": post.number})
     return redirect(post.get_absolute_url())
 
 
@@ -358,7 +390,7 @@ def report_post(request, post_id: int):
         services.report_post(
             post=post, reporter=request.user, reason=data["reason"], note=data["note"]
         )
-        return "Thank you: the moderators will look at this post.", post.topic.get_absolute_url()
+        return _("Thank you: the moderators will look at this post."), post.topic.get_absolute_url()
 
     return _form_about_post(
         request, post, form_class=ReportForm, template="moderation/report.html", act=act
@@ -375,8 +407,14 @@ def resolve_reports(request, post_id: int):
             post=post, moderator=moderator, outcome=outcome, reason=request.POST.get("reason", "")
         )
         if closed:
-            label = Report.Outcome(outcome).label.lower()
-            messages.success(request, f"Closed {closed} report{pluralize(closed)}: {label}.")
+            label = str(Report.Outcome(outcome).label)
+            label = label[:1].lower() + label[1:]  # German keeps its nouns' capitals
+            done = ngettext(
+                "Closed %(count)s report: %(outcome)s.",
+                "Closed %(count)s reports: %(outcome)s.",
+                closed,
+            )
+            messages.success(request, done % {"count": closed, "outcome": label})
 
     return _decide(request, post_id, decide)
 
@@ -393,7 +431,11 @@ def recommend_nominated(request, post_id: int):
             )
         except ValidationError as error:
             raise Refusal(" ".join(error.messages), field="note") from error
-        messages.success(request, f"Recommended post #{post.number} in “{post.topic.title}”.")
+        messages.success(
+            request,
+            _("Recommended post #%(number)s in “%(title)s”.")
+            % {"number": post.number, "title": post.topic.title},
+        )
 
     return _decide(request, post_id, decide)
 
@@ -404,7 +446,10 @@ def dismiss_nominations(request, post_id: int):
     def decide(*, post, moderator):
         dismissed = discussions.dismiss_nominations(post=post, moderator=moderator)
         if dismissed:
-            messages.success(request, f"Dismissed {dismissed} nomination{pluralize(dismissed)}.")
+            done = ngettext(
+                "Dismissed %(count)s nomination.", "Dismissed %(count)s nominations.", dismissed
+            )
+            messages.success(request, done % {"count": dismissed})
 
     return _decide(request, post_id, decide)
 
@@ -464,7 +509,9 @@ def warn_member(request, post_id: int):
             points=data["points"],
             expires_in_days=data["expires_in_days"],
         )
-        return f"Warned {post.author.display_name}.", post.get_absolute_url()
+        return _("Warned %(member)s.") % {
+            "member": post.author.display_name
+        }, post.get_absolute_url()
 
     return _form_about_post(
         request, post, form_class=WarnForm, template="moderation/warn.html", act=act
@@ -490,7 +537,11 @@ def ban_member(request, post_id: int):
             post=post, moderator=request.user, reason=data["reason"], ip_range=data["ip_range"]
         )
         listed = ", ".join(str(ban) for ban in bans)
-        return f"Banned {post.author.display_name}: {listed}.", post.get_absolute_url()
+        done = _("Banned %(member)s: %(bans)s.") % {
+            "member": post.author.display_name,
+            "bans": listed,
+        }
+        return done, post.get_absolute_url()
 
     return _form_about_post(
         request, post, form_class=BanForm, template="moderation/ban.html", act=act
@@ -506,8 +557,11 @@ def suspend_member(request, post_id: int):
         suspension = services.suspend_member(
             post=post, moderator=request.user, reason=data["reason"], days=data["days"]
         )
-        until = f"{suspension.until:%-d %B %Y, %H:%M} UTC"
-        return f"Suspended {post.author.display_name} until {until}.", post.get_absolute_url()
+        done = _("Suspended %(member)s until %(until)s UTC.") % {
+            "member": post.author.display_name,
+            "until": date_format(suspension.until, _("j F Y, H:i")),
+        }
+        return done, post.get_absolute_url()
 
     return _form_about_post(
         request, post, form_class=SuspendForm, template="moderation/suspend.html", act=act
@@ -546,7 +600,10 @@ def hide_member_posts(request, member_id: int):
         )
     except Refusal as refusal:
         return refusal_response(request, refusal)
-    messages.success(request, f"Hid {hidden} post{pluralize(hidden)} of {member.display_name}.")
+    done = ngettext(
+        "Hid %(count)s post of %(member)s.", "Hid %(count)s posts of %(member)s.", hidden
+    )
+    messages.success(request, done % {"count": hidden, "member": member.display_name})
     return redirect("moderation_member", member_id=member.pk)
 
 
@@ -555,7 +612,10 @@ def hide_member_posts(request, member_id: int):
 def restore_member_posts(request, member_id: int):
     member = _member_for_moderators(request, member_id)
     restored = services.restore_member_posts(member=member, moderator=request.user)
-    messages.success(
-        request, f"Restored {restored} post{pluralize(restored)} of {member.display_name}."
+    done = ngettext(
+        "Restored %(count)s post of %(member)s.",
+        "Restored %(count)s posts of %(member)s.",
+        restored,
     )
+    messages.success(request, done % {"count": restored, "member": member.display_name})
     return redirect("moderation_member", member_id=member.pk)

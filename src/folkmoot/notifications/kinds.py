@@ -1,6 +1,9 @@
 """The kinds of notification, each with the label a member reads (the list page, the
 preferences, the email's subject). Feature apps raise theirs through `services.notify`."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 REPLY = "reply"  # a reply in a followed topic
 NEW_TOPIC = "new_topic"  # a new topic in a followed category
 FOLLOWED_MEMBER = "followed_member"  # new content by a followed member
@@ -14,19 +17,19 @@ REJECTED = "rejected"  # your held post was not approved
 REPORT_OUTCOME = "report_outcome"  # a moderator decided on what you reported
 WARNED = "warned"  # a moderator warned you
 
-LABELS: dict[str, str] = {
-    REPLY: "Reply in a topic you follow",
-    NEW_TOPIC: "New topic in a category you follow",
-    FOLLOWED_MEMBER: "New post by a member you follow",
-    QUOTED: "Someone quoted you",
-    MENTIONED: "Someone mentioned you",
-    REACTED: "Someone reacted to your post",
-    RECOMMENDED: "Your post was recommended",
-    NOMINATION_OUTCOME: "Outcome of your nomination",
-    APPROVED: "Your post was approved",
-    REJECTED: "Your post was not approved",
-    REPORT_OUTCOME: "Outcome of your report",
-    WARNED: "A moderator warned you",
+LABELS: dict = {
+    REPLY: _("Reply in a topic you follow"),
+    NEW_TOPIC: _("New topic in a category you follow"),
+    FOLLOWED_MEMBER: _("New post by a member you follow"),
+    QUOTED: _("Someone quoted you"),
+    MENTIONED: _("Someone mentioned you"),
+    REACTED: _("Someone reacted to your post"),
+    RECOMMENDED: _("Your post was recommended"),
+    NOMINATION_OUTCOME: _("Outcome of your nomination"),
+    APPROVED: _("Your post was approved"),
+    REJECTED: _("Your post was not approved"),
+    REPORT_OUTCOME: _("Outcome of your report"),
+    WARNED: _("A moderator warned you"),
 }
 
 CHOICES = list(LABELS.items())
@@ -48,4 +51,10 @@ EMAILED_BY_DEFAULT = frozenset({QUOTED, MENTIONED, REPORT_OUTCOME, WARNED})
 
 
 def label(kind: str) -> str:
-    return LABELS.get(kind, kind)
+    return str(LABELS.get(kind, kind))
+
+
+def shown_note(kind: str, note: str) -> str:
+    """A notification's note in the reader's language: a report's outcome is stored in English
+    (one row per reporter, each reading in their own language); other notes as written."""
+    return gettext(note) if note and kind == REPORT_OUTCOME else note

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import kinds
 
@@ -9,12 +10,12 @@ from . import kinds
 class Delivery(models.TextChoices):
     """How a member hears about what they follow."""
 
-    BOTH = "both", "Instantly, on the site and by email"
-    SITE = "site", "Instantly, on the site"
-    EMAIL = "email", "Instantly, by email"
-    DAILY = "daily", "In a daily email digest"
-    WEEKLY = "weekly", "In a weekly email digest"
-    NONE = "none", "Not at all (only in my followed list)"
+    BOTH = "both", _("Instantly, on the site and by email")
+    SITE = "site", _("Instantly, on the site")
+    EMAIL = "email", _("Instantly, by email")
+    DAILY = "daily", _("In a daily email digest")
+    WEEKLY = "weekly", _("In a weekly email digest")
+    NONE = "none", _("Not at all (only in my followed list)")
 
 
 class Follow(models.Model):
@@ -130,6 +131,10 @@ class Notification(models.Model):
     @property
     def label(self) -> str:
         return kinds.label(self.kind)
+
+    @property
+    def shown_note(self) -> str:
+        return kinds.shown_note(self.kind, self.note)
 
 
 class KindPreference(models.Model):

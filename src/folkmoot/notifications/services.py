@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, OuterRef, PositiveIntegerField, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from folkmoot.accounts.models import User
 from folkmoot.discussions import policy as discussion_policy
@@ -69,7 +70,10 @@ def notify(
     recipients_query = User.objects.filter(pk__in=ids, is_active=True)
     if kind in kinds.SILENCED_BY_IGNORING and getattr(actor, "pk", None):
         recipients_query = recipients_query.exclude(ignores__ignored_id=actor.pk)
-    members = {pk: email for pk, email in recipients_query.values_list("pk", "email")}
+    members = {
+        pk: (email, language)
+        for pk, email, language in recipients_query.values_list("pk", "email", "language")
+    }
     # 2 their choices for this kind.
     choices = {
         pref.member_id: pref
@@ -86,7 +90,7 @@ def notify(
     now = timezone.now()
     rows: list[Notification] = []
     instant_emails: list[tuple[int, str, Follow | None]] = []
-    for member_id, email in members.items():
+    for member_id, (email, _language) in members.items():
         choice = choices.get(member_id)
         on_site = choice.on_site if choice else True
         by_email = (
@@ -141,6 +145,7 @@ def notify(
         emails.queue_instant(
             kind,
             to=email,
+            language=members[member_id][1],
             member_id=member_id,
             post=post,
             topic=topic,
@@ -180,7 +185,7 @@ def _check_may_follow(user, target: dict) -> None:
         "followed_member": policy.can_follow_member,
     }[key](user, value)
     if not allowed:
-        raise NotFound("You cannot follow this.")
+        raise NotFound(_("You cannot follow this."))
 
 
 def follow(
@@ -236,7 +241,7 @@ def set_follow_when_posting(*, member, value: bool) -> None:
 
 def set_kind_preference(*, member, kind: str, on_site: bool, by_email: bool) -> None:
     if kind not in kinds.LABELS:
-        raise NotFound("No such kind of notification.")
+        raise NotFound(_("No such kind of notification."))
     KindPreference.objects.update_or_create(
         member=member, kind=kind, defaults={"on_site": on_site, "by_email": by_email}
     )
@@ -248,22 +253,24 @@ def unsubscribe(*, member_id: int, follow_id: int | None, kind: str | None) -> s
     if follow_id is not None:
         row = Follow.objects.filter(pk=follow_id, member_id=member_id).first()
         if row is None:
-            return "You no longer follow this."
+            return _("You no longer follow this.")
         what = str(row.topic or row.category or row.followed_member)
         row.delete()
-        return f"You no longer follow “{what}”."
+        return _("You no longer follow “%(name)s”.") % {"name": what}
     if kind in (f"digest:{Delivery.DAILY}", f"digest:{Delivery.WEEKLY}"):
         frequency = kind.partition(":")[2]
         Follow.objects.filter(member_id=member_id, delivery=frequency).update(
             delivery=Delivery.SITE
         )
-        return f"No more {frequency} digests: what you follow now shows on the site only."
+        if frequency == Delivery.DAILY:
+            return _("No more daily digests: what you follow now shows on the site only.")
+        return _("No more weekly digests: what you follow now shows on the site only.")
     if kind in kinds.LABELS:
         KindPreference.objects.update_or_create(
             member_id=member_id, kind=kind, defaults={"by_email": False}
         )
-        return f"No more emails for “{kinds.label(kind)}”."
-    return "Nothing to change."
+        return _("No more emails for “%(kind)s”.") % {"kind": kinds.label(kind)}
+    return _("Nothing to change.")
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -272,7 +279,7 @@ def unsubscribe(*, member_id: int, follow_id: int | None, kind: str | None) -> s
 def mark_read(*, member, notification_id: int) -> Notification:
     row = Notification.objects.filter(pk=notification_id, recipient=member).first()
     if row is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     if row.read_at is None:
         Notification.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
         _ring_bells_after_commit([member.pk])
@@ -298,7 +305,7 @@ def read_topic(*, member, topic: Topic, number: int) -> int:
     holds the highest number read, which never goes down. Its notifications about those posts
     are read, and its next reply may be emailed again. Returns the number now recorded."""
     if not discussion_policy.can_view_topic(member, topic):
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     number = max(0, min(number, topic.next_number - 1))
     _raise_read_mark(member=member, topic=topic, number=number)
     return number

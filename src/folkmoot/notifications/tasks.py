@@ -115,7 +115,11 @@ def send_digests(frequency: str) -> int:
             if mail_bounces.has_bounced(member.email):
                 continue  # their address refuses our mail: the site shows it all
             emails.queue_digest(
-                to=member.email, member_id=member_id, frequency=frequency, notifications=news
+                to=member.email,
+                language=member.language,
+                member_id=member_id,
+                frequency=frequency,
+                notifications=news,
             )
             sent += 1
     return sent

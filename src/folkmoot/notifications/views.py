@@ -10,9 +10,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from folkmoot.accounts import queries as accounts_queries
+from folkmoot.accounts.language import in_language
 from folkmoot.accounts.models import User
 from folkmoot.discussions import pages
 from folkmoot.discussions import queries as discussion_queries
@@ -62,7 +65,7 @@ def follow(request, what: str, pk: int):
     if request.method == "POST":
         if request.POST.get("action") == "unfollow":
             services.unfollow(member=request.user, **target)
-            messages.success(request, f"You no longer follow “{name}”.")
+            messages.success(request, _("You no longer follow “%(name)s”.") % {"name": name})
         else:
             services.follow(
                 member=request.user,
@@ -70,7 +73,7 @@ def follow(request, what: str, pk: int):
                 delivery=request.POST.get("delivery", Delivery.BOTH),
                 is_public=request.POST.get("is_public") == "on",
             )
-            messages.success(request, f"You follow “{name}”.")
+            messages.success(request, _("You follow “%(name)s”.") % {"name": name})
         return redirect(back)
     state = queries.follow_state(request.user, **target)
     context = {
@@ -94,12 +97,12 @@ def followed(request):
         ids = [int(value) for value in request.POST.getlist("follow") if value.isdigit()]
         if request.POST.get("action") == "unfollow":
             count = services.unfollow_many(member=request.user, follow_ids=ids)
-            messages.success(request, f"Unfollowed {count}.")
+            messages.success(request, _("Unfollowed %(count)s.") % {"count": count})
         else:
             count = services.change_many(
                 member=request.user, follow_ids=ids, delivery=request.POST.get("delivery", "")
             )
-            messages.success(request, f"Changed {count}.")
+            messages.success(request, _("Changed %(count)s.") % {"count": count})
         return redirect("followed")
     context = {"follows": queries.followed_content(request.user), "deliveries": Delivery.choices}
     return render(request, "notifications/followed.html", context)
@@ -131,7 +134,7 @@ def open_notification(request, notification_id: int):
 @require_POST
 def mark_all_read(request):
     services.mark_all_read(member=request.user)
-    messages.success(request, "All notifications marked read.")
+    messages.success(request, _("All notifications marked read."))
     return redirect(_next_url(request, "/notifications/"))
 
 
@@ -149,7 +152,7 @@ def preferences(request):
                 on_site=request.POST.get(f"{kind}-site") == "on",
                 by_email=request.POST.get(f"{kind}-email") == "on",
             )
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("notification_preferences")
     context = {
         "follow_when_posting": queries.follows_when_posting(request.user),
@@ -161,16 +164,17 @@ def preferences(request):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     """From an email's link, no sign-in needed: GET asks, POST (with the page's CSRF token)
-    does it."""
+    does it. In the language of the email the link came in: its member's."""
     data = tokens.read(token)
     if data is None:
         raise Http404("This link is not valid.")
-    if request.method == "POST":
-        done = services.unsubscribe(
-            member_id=data["member_id"], follow_id=data["follow_id"], kind=data["kind"]
-        )
-        return render(request, "notifications/unsubscribe.html", {"done": done})
-    return render(request, "notifications/unsubscribe.html", {"token": token})
+    with in_language(accounts_queries.chosen_language(data["member_id"])):
+        if request.method == "POST":
+            done = services.unsubscribe(
+                member_id=data["member_id"], follow_id=data["follow_id"], kind=data["kind"]
+            )
+            return render(request, "notifications/unsubscribe.html", {"done": done})
+        return render(request, "notifications/unsubscribe.html", {"token": token})
 
 
 # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the List-Unsubscribe
@@ -227,5 +231,5 @@ def first_unread(request, topic_id: int):
 @require_POST
 def mark_all_topics_read(request):
     services.mark_all_topics_read(member=request.user)
-    messages.success(request, "Everything is marked read.")
+    messages.success(request, _("Everything is marked read."))
     return redirect(_next_url(request, "/"))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from folkmoot.accounts import services as accounts
 from folkmoot.accounts.models import DISPLAY_NAME_MAX, SIGNATURE_MAX, Ignore, Theme, User
@@ -30,10 +31,12 @@ def set_avatar(*, member: User, data: bytes, ip_address: str | None = None) -> s
     limits.check_ban(email=member.email, ip_address=ip_address)
     allowance = upload_policy.upload_allowance(member)
     if not allowance.may_upload:
-        raise Refusal("You cannot upload images.", status=403)
+        raise Refusal(_("You cannot upload images."), status=403)
     if len(data) > allowance.max_file_bytes:
         limit = max(1, allowance.max_file_bytes // (1024 * 1024))
-        raise Refusal(f"That image is too large: the limit is {limit} MB.", status=413)
+        raise Refusal(
+            _("That image is too large: the limit is %(limit)s MB.") % {"limit": limit}, status=413
+        )
     try:
         image = square_avatar(data, side=AVATAR_SIDE)
     except ImageRefused as error:
@@ -65,13 +68,13 @@ def ignore(*, member: User, other: User) -> None:
     """`member` stops seeing `other`'s posts (collapsed) and hearing of their mentions and
     quotes. Ignoring twice is once."""
     if not policy.can_ignore(member, other):
-        raise NotFound("You cannot ignore this member.")
+        raise NotFound(_("You cannot ignore this member."))
     Ignore.objects.get_or_create(member=member, ignored=other)
 
 
 def stop_ignoring(*, member: User, other: User) -> None:
     if not member.is_authenticated:
-        raise NotFound("You cannot ignore this member.")
+        raise NotFound(_("You cannot ignore this member."))
     Ignore.objects.filter(member=member, ignored=other).delete()
 
 
@@ -109,15 +112,18 @@ def update_settings(
     signature = signature.strip().replace("\r\n", "\n")
     errors: dict[str, str] = {}
     if len(display_name) > DISPLAY_NAME_MAX:
-        errors["display_name"] = f"At most {DISPLAY_NAME_MAX} characters."
+        errors["display_name"] = _("At most %(max)s characters.") % {"max": DISPLAY_NAME_MAX}
     if len(signature) > SIGNATURE_MAX:
-        errors["signature"] = f"At most {SIGNATURE_MAX} characters ({len(signature)} now)."
+        errors["signature"] = _("At most %(max)s characters (%(length)s now).") % {
+            "max": SIGNATURE_MAX,
+            "length": len(signature),
+        }
     if time_zone and time_zone not in available_timezones():
-        errors["time_zone"] = "Choose a time zone from the list."
+        errors["time_zone"] = _("Choose a time zone from the list.")
     if theme not in Theme.values:
-        errors["theme"] = "Choose light, dark or the same as your device."
+        errors["theme"] = _("Choose light, dark or the same as your device.")
     if language and language not in dict(settings.LANGUAGES):
-        errors["language"] = "Choose a language from the list."
+        errors["language"] = _("Choose a language from the list.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -137,6 +143,6 @@ def update_settings(
 def set_theme(*, member: User, theme: str) -> None:
     """The header's light/dark toggle, for a signed-in member: kept on the account."""
     if theme not in Theme.values:
-        raise Refusal("Choose light, dark or system.")
+        raise Refusal(_("Choose light, dark or system."))
     User.objects.filter(pk=member.pk).update(theme=theme)
     member.theme = theme

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from folkmoot import client_address
@@ -19,6 +21,13 @@ from . import queries, services
 
 # The time zones offered on the settings page (IANA names, sorted), read once.
 TIME_ZONES = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
+
+# The page's own labels (the model's choices stay untranslated: no migration per language).
+THEME_LABELS = (
+    (Theme.SYSTEM, gettext_lazy("Same as my device")),
+    (Theme.LIGHT, gettext_lazy("Light")),
+    (Theme.DARK, gettext_lazy("Dark")),
+)
 
 
 @require_safe
@@ -36,16 +45,16 @@ def avatar_settings(request):
         try:
             if "remove" in request.POST:
                 services.remove_avatar(member=request.user)
-                messages.success(request, "Your picture is removed.")
+                messages.success(request, _("Your picture is removed."))
             elif "avatar" in request.FILES:
                 services.set_avatar(
                     member=request.user,
                     data=request.FILES["avatar"].read(),
                     ip_address=client_address.of_request(request),
                 )
-                messages.success(request, "Your new picture is up.")
+                messages.success(request, _("Your new picture is up."))
             else:
-                raise Refusal("Choose a picture to upload.")
+                raise Refusal(_("Choose a picture to upload."))
         except Refusal as refusal:
             error, status = refusal.message, refusal.status
         else:
@@ -100,10 +109,14 @@ def ignore(request, username: str):
     try:
         if request.POST.get("action") == "stop":
             services.stop_ignoring(member=request.user, other=other)
-            messages.success(request, f"You see {other.display_name}\u2019s posts again.")
+            messages.success(
+                request, _("You see %(name)s’s posts again.") % {"name": other.display_name}
+            )
         else:
             services.ignore(member=request.user, other=other)
-            messages.success(request, f"You are ignoring {other.display_name}.")
+            messages.success(
+                request, _("You are ignoring %(name)s.") % {"name": other.display_name}
+            )
     except Refusal as refusal:
         return HttpResponse(refusal.message, status=refusal.status)
     return redirect("profile", username=other.username)
@@ -112,8 +125,8 @@ def ignore(request, username: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_settings(request):
-    """Display name, signature, time zone and theme; links to the picture and the email
-    preferences."""
+    """Display name, signature, time zone, theme and language; links to the picture and the
+    email preferences."""
     member = request.user
     values = {
         "display_name": member.chosen_name,
@@ -131,13 +144,14 @@ def account_settings(request):
         except ValidationError as error:
             errors, status = error.message_dict, 400
         else:
-            messages.success(request, "Your settings are saved.")
+            messages.success(request, _("Your settings are saved."))
             return redirect("account_settings")
     context = {
         "values": values,
         "errors": errors,
         "time_zones": TIME_ZONES,
-        "themes": Theme.choices,
+        "themes": THEME_LABELS,
+        # Each language in its own name: a reader finds theirs whatever the page's language.
         "languages": settings.LANGUAGES,
         "signature_max": SIGNATURE_MAX,
     }
