@@ -114,6 +114,13 @@ def drive(base_url: str, paths: list[str], count: int, threads: int) -> None:
         worker.join()
 
 
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=50_000)
@@ -149,10 +156,7 @@ def main() -> None:
             f"(without the live server: RSS {growth[2]:+.1f} %, PSS {growth[3]:+.1f} %)"
         )
     finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            process.wait(timeout=60)
+        stop(server, worker)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 # memory.py's helpers, so both scripts count processes alike.
-from memory import drive, free_port, report, snapshot, wait_until_up
+from memory import drive, free_port, report, snapshot, stop, wait_until_up
 
 PROJECT = {
     "floor_settings.py": """
@@ -88,10 +88,7 @@ def main() -> None:
         roots = {"serve": server.pid, "worker": worker.pid}
         report(f"bare Django, after {args.requests:,} requests", snapshot(roots))
     finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            process.wait(timeout=60)
+        stop(server, worker)
 
 
 if __name__ == "__main__":
