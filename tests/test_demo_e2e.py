@@ -16,6 +16,8 @@ from tests.smtp import free_port
 
 pytestmark = pytest.mark.e2e
 SEED_TITLE = "Islamic State Kills 700 Alawite Syrian Soldiers"
+# The seed topic's link on its category page: its path.
+SEED_TOPIC_LINK = re.compile(r'href="(/t/\d+-[-\w]+/)"[^>]*>' + re.escape(SEED_TITLE))
 
 
 # The start of the scripts e2e tests run with `folkmoot manage shell -c`: `session_of(member)`
@@ -118,7 +120,7 @@ def seed_topic_path(http: httpx.Client) -> str:
     index = http.get("/").text
     category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
     category = http.get(category_path).text
-    return re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+    return SEED_TOPIC_LINK.search(category)[1]
 
 
 def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server):
@@ -129,7 +131,7 @@ def test_demo_serves_the_seed_topic_on_two_pages_and_its_permalinks(demo_server)
 
         category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
         category = http.get(category_path).text
-        topic_path = re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+        topic_path = SEED_TOPIC_LINK.search(category)[1]
 
         first_page = http.get(topic_path)
         assert first_page.status_code == 200
@@ -230,7 +232,7 @@ def test_the_production_server_serves_pages_and_compressed_static_files(folkmoot
         assert SEED_TITLE in index
         category_path = re.search(r'href="(/c/\d+-world-news/)"', index)[1]
         category = http.get(category_path).text
-        topic_path = re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+        topic_path = SEED_TOPIC_LINK.search(category)[1]
         # Pages are compressed too (they were sent whole before), and decode to the page.
         page = http.get(topic_path, headers={"Accept-Encoding": "gzip"})
         assert page.headers["content-encoding"] == "gzip"

@@ -14,7 +14,7 @@ import pytest
 
 from tests.antibot_solver import solve_for_tests
 from tests.smtp import free_port
-from tests.test_demo_e2e import SEED_TITLE, child_pids, wait_until_serving
+from tests.test_demo_e2e import SEED_TOPIC_LINK, child_pids, wait_until_serving
 
 pytestmark = pytest.mark.e2e
 CAP = 5
@@ -57,7 +57,7 @@ def _reply_url(base_url: str) -> str:
     with httpx.Client(base_url=base_url, timeout=10) as http:
         index = http.get("/").text
         category = http.get(re.search(r'href="(/c/\d+-world-news/)"', index)[1]).text
-        topic = re.search(r'href="(/t/\d+-[-\w]+/)">' + re.escape(SEED_TITLE), category)[1]
+        topic = SEED_TOPIC_LINK.search(category)[1]
     return f"{topic}reply/"
 
 
