@@ -129,7 +129,7 @@ SERVE_WITHOUT_SERVING = """
 import sys
 from folkmoot import cli
 cli._serve = lambda **options: print("django loaded:", "django" in sys.modules)
-cli.main(["serve", "--port", sys.argv[1], "--workers", "2"])
+cli.main(["serve", "--port", sys.argv[1], "--workers", "2", "--live-port", "0"])
 """
 
 

@@ -94,8 +94,12 @@ def folkmoot(env: dict, *arguments: str) -> str:
 
 @contextlib.contextmanager
 def serving(env: dict, *arguments: str):
-    """`folkmoot <arguments> --port N` as a real process, until the block ends."""
+    """`folkmoot <arguments> --port N` as a real process, until the block ends. `demo` and
+    `serve` start the live server on the next port unless told another: a port of its own,
+    since the next one may be taken on a busy machine (another test's server or client)."""
     port = free_port()
+    if "--live-port" not in arguments:
+        arguments = (*arguments, "--live-port", str(free_port()))
     command = [sys.executable, "-m", "folkmoot.cli", *arguments, "--port", str(port)]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -111,8 +115,7 @@ def serving(env: dict, *arguments: str):
 
 @pytest.fixture
 def demo_server(folkmoot_env):
-    # The live server's port is one of its own: the next port may be taken on a busy machine.
-    with serving(folkmoot_env, "demo", "--live-port", str(free_port())) as server:
+    with serving(folkmoot_env, "demo") as server:
         yield server
 
 
