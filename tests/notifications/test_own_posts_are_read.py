@@ -14,15 +14,14 @@ from tests.factories import CategoryFactory, MemberFactory, make_topic
 
 
 @pytest.fixture
-def writer(db):
-    """A member who joined before everything the tests write."""
-    return MemberFactory(date_joined=timezone.now() - timedelta(days=1))
+def writer(reader):
+    """A member who joined before everything the tests write (conftest's reader)."""
+    return reader
 
 
 @pytest.fixture
-def writer_client(client, writer):
-    client.force_login(writer)
-    return client
+def writer_client(reader_client):
+    return reader_client
 
 
 def category_page(client, topic) -> str:
