@@ -17,7 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-OFFERED = dict(settings.LANGUAGES)
+from folkmoot.accounts.language import is_offered
 
 
 def chosen_language(request) -> str:
@@ -26,10 +26,10 @@ def chosen_language(request) -> str:
         member_language = request.user.is_authenticated and request.user.language
     except DatabaseError:
         member_language = ""  # the view meets the same fault and answers it (faults.middleware)
-    if member_language in OFFERED:
+    if is_offered(member_language):
         return member_language
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    if cookie in OFFERED:
+    if is_offered(cookie):
         return cookie
     return settings.LANGUAGE_CODE
 
@@ -62,6 +62,6 @@ def choose_language(request):
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("index")
-    member_language = request.user.is_authenticated and request.user.language in OFFERED
+    member_language = request.user.is_authenticated and is_offered(request.user.language)
     context = {"next_url": next_url, "member_language": member_language}
     return render(request, "language.html", context)

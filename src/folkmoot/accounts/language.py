@@ -9,6 +9,8 @@ from functools import wraps
 from django.conf import settings
 from django.utils import translation
 
+_OFFERED = frozenset(code for code, _name in settings.LANGUAGES)
+
 
 def language_of(member) -> str:
     """A code from settings.LANGUAGES. A guest (None) or a member who chose none: the site's."""
@@ -24,8 +26,13 @@ def in_language(code: str) -> translation.override:
     return translation.override(_offered_or_site(code))
 
 
+def is_offered(code: str) -> bool:
+    """Whether the site offers this language code (settings.LANGUAGES)."""
+    return code in _OFFERED
+
+
 def _offered_or_site(code: str) -> str:
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    return code if is_offered(code) else settings.LANGUAGE_CODE
 
 
 def written_for(recipient_of):

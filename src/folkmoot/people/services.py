@@ -4,7 +4,6 @@ import secrets
 from zoneinfo import available_timezones
 
 import nh3
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -12,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from folkmoot.accounts import services as accounts
+from folkmoot.accounts.language import is_offered
 from folkmoot.accounts.models import DISPLAY_NAME_MAX, SIGNATURE_MAX, Ignore, Theme, User
 from folkmoot.composer import policy as upload_policy
 from folkmoot.composer import rendering
@@ -122,7 +122,7 @@ def update_settings(
         errors["time_zone"] = _("Choose a time zone from the list.")
     if theme not in Theme.values:
         errors["theme"] = _("Choose light, dark or the same as your device.")
-    if language and language not in dict(settings.LANGUAGES):
+    if language and not is_offered(language):
         errors["language"] = _("Choose a language from the list.")
     if errors:
         raise ValidationError(errors)
