@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.http import require_safe
@@ -16,7 +15,9 @@ handler500 = "folkmoot.faults.views.server_error"
 handler429 = "folkmoot.faults.views.too_many_requests"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # The admin's URLconf by name: imported (the admin with it) on the first request below
+    # /admin/ or reverse("admin:…"), not by every process at start (~5 MiB, BENCHMARKS.md).
+    path("admin/", ("folkmoot.admin_urls", "admin", "admin")),
     # The footer's language menu, and the POST (CSRF-checked) that keeps the pick in a cookie.
     path("language/", choose_language, name="choose_language"),
     path("language/set/", set_language, name="set_language"),
