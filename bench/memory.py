@@ -141,9 +141,16 @@ def main() -> None:
     worker = subprocess.Popen([*FOLKMOOT, "worker"], env=env)
     try:
         wait_until_up(base_url + "/", server)
+        # Topics are linked from the category pages (the index lists the categories).
         index = httpx.get(base_url + "/").text
-        topics = sorted(set(part.split('"', 1)[0] for part in index.split('href="/t/')[1:]))
-        paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in topics[:8]]
+        categories = sorted(set(part.split('"', 1)[0] for part in index.split('href="/c/')[1:]))
+        topics = set()
+        for category in categories:
+            page = httpx.get(f"{base_url}/c/{category}").text
+            topics |= set(part.split('"', 1)[0] for part in page.split('href="/t/')[1:])
+        paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in sorted(topics)[:8]]
+        if len(paths) < 10:
+            raise SystemExit(f"expected 8 topic links on the category pages, found {topics}")
         roots = {"serve": server.pid, "worker": worker.pid}
         report("started", snapshot(roots))
         drive(base_url, paths, 10_000, args.threads)
