@@ -149,9 +149,10 @@ def main() -> None:
             page = httpx.get(f"{base_url}/c/{category}").text
             topics |= set(part.split('"', 1)[0] for part in page.split('href="/t/')[1:])
         paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in sorted(topics)[:8]]
-        if len(paths) < 10:
-            raise SystemExit(f"expected 8 topic links on the category pages, found {topics}")
+        if not topics:
+            raise SystemExit("no topic links on the category pages")
         roots = {"serve": server.pid, "worker": worker.pid}
+        print("cycling", ", ".join(paths))
         report("started", snapshot(roots))
         drive(base_url, paths, 10_000, args.threads)
         at_10k = report("after 10,000 requests", snapshot(roots))
