@@ -93,19 +93,30 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 300) -> N
     raise SystemExit("the server did not come up")
 
 
+RECONNECT_EVERY = 100
+
+
 def drive(base_url: str, paths: list[str], count: int, threads: int) -> None:
     done = 0
     lock = threading.Lock()
 
     def run():
         nonlocal done
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            for path in cycle(paths):
+        client = httpx.Client(base_url=base_url, timeout=60)
+        try:
+            for sent, path in enumerate(cycle(paths)):
                 with lock:
                     if done >= count:
                         return
                     done += 1
+                # A new connection now and then: a kept-alive one stays with the worker that
+                # took it, and 8 of them could leave the other worker idle all run long.
+                if sent % RECONNECT_EVERY == RECONNECT_EVERY - 1:
+                    client.close()
+                    client = httpx.Client(base_url=base_url, timeout=60)
                 client.get(path)
+        finally:
+            client.close()
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
     for worker in workers:
