@@ -93,19 +93,30 @@ def wait_until_up(url: str, server: subprocess.Popen, timeout: float = 300) -> N
     raise SystemExit("the server did not come up")
 
 
+RECONNECT_EVERY = 100
+
+
 def drive(base_url: str, paths: list[str], count: int, threads: int) -> None:
     done = 0
     lock = threading.Lock()
 
     def run():
         nonlocal done
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            for path in cycle(paths):
+        client = httpx.Client(base_url=base_url, timeout=60)
+        try:
+            for sent, path in enumerate(cycle(paths)):
                 with lock:
                     if done >= count:
                         return
                     done += 1
+                # A new connection now and then: a kept-alive one stays with the worker that
+                # took it, and 8 of them could leave the other worker idle all run long.
+                if sent % RECONNECT_EVERY == RECONNECT_EVERY - 1:
+                    client.close()
+                    client = httpx.Client(base_url=base_url, timeout=60)
                 client.get(path)
+        finally:
+            client.close()
 
     workers = [threading.Thread(target=run) for _ in range(threads)]
     for worker in workers:
@@ -141,10 +152,18 @@ def main() -> None:
     worker = subprocess.Popen([*FOLKMOOT, "worker"], env=env)
     try:
         wait_until_up(base_url + "/", server)
+        # Topics are linked from the category pages (the index lists the categories).
         index = httpx.get(base_url + "/").text
-        topics = sorted(set(part.split('"', 1)[0] for part in index.split('href="/t/')[1:]))
-        paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in topics[:8]]
+        categories = sorted(set(part.split('"', 1)[0] for part in index.split('href="/c/')[1:]))
+        topics = set()
+        for category in categories:
+            page = httpx.get(f"{base_url}/c/{category}").text
+            topics |= set(part.split('"', 1)[0] for part in page.split('href="/t/')[1:])
+        paths = ["/", "/c/1-world-news/"] + [f"/t/{topic}" for topic in sorted(topics)[:8]]
+        if not topics:
+            raise SystemExit("no topic links on the category pages")
         roots = {"serve": server.pid, "worker": worker.pid}
+        print("cycling", ", ".join(paths))
         report("started", snapshot(roots))
         drive(base_url, paths, 10_000, args.threads)
         at_10k = report("after 10,000 requests", snapshot(roots))

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib.metadata import version
 from pathlib import Path
 
 
@@ -428,12 +427,23 @@ def manage(args: argparse.Namespace) -> None:
     execute_from_command_line(["folkmoot manage", *args.arguments])
 
 
+class _PrintVersion(argparse.Action):
+    """--version, reading the installed version only when asked: importlib.metadata (~1.4 MiB)
+    would otherwise stay in `serve`'s server process and in each site worker it forks."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import version
+
+        print(f"folkmoot {version('folkmoot')}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="folkmoot", description=__doc__)
     parser.add_argument(
         "--version",
-        action="version",
-        version=f"folkmoot {version('folkmoot')}",
+        action=_PrintVersion,
+        nargs=0,
         help="print Folkmoot's version and exit",
     )
     commands = parser.add_subparsers(dest="command", required=True, help="what to do")

@@ -4,7 +4,7 @@ language, at `/jsi18n/<version>/<language>.js`.
 Every page loads the catalogue of its own language before its other scripts (base.html), and
 the scripts say things through static/folkmoot/i18n.js, which falls back to English without
 it. The URL names the language, so a page cached for anonymous readers in one language never
-loads another's catalogue, and the version (a digest of every language's catalogue), so a
+loads another's catalogue, and the version (a digest of what every catalogue is made of), so a
 browser or proxy may keep it for a year: new translations make a new URL. A page cached
 before that names the old version, which answers the current catalogue, kept a few minutes.
 
@@ -14,7 +14,9 @@ session, no cookie. How the scripts mark their words and how to extract them: fr
 
 import hashlib
 from functools import cache
+from pathlib import Path
 
+import django
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
@@ -55,8 +57,19 @@ def _rendered(language: str) -> tuple[bytes, str]:
 
 
 def catalogue_version() -> str:
-    digests = "".join(_rendered(code)[1] for code, _name in settings.LANGUAGES)
-    return hashlib.sha256(digests.encode()).hexdigest()[:12]
+    """A digest of what the catalogues are made of: the compiled script catalogues, Django's
+    version (formats and plural rules) and this file (how they are rendered). Not of the
+    rendered catalogues: rendering one activates its language, and each site process then held
+    every language's translations from start (~0.4 MiB a language, BENCHMARKS.md, memory)."""
+    digest = hashlib.sha256(django.__version__.encode())
+    digest.update(Path(__file__).read_bytes())
+    for code, _name in settings.LANGUAGES:
+        digest.update(code.encode())
+        for folder in settings.LOCALE_PATHS:
+            compiled = Path(folder) / code / "LC_MESSAGES" / "djangojs.mo"
+            if compiled.exists():
+                digest.update(compiled.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _etag(request: HttpRequest, language: str, version: str | None = None) -> str:

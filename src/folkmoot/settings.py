@@ -66,7 +66,9 @@ SITE_DOMAIN = os.environ.get("FOLKMOOT_SITE_DOMAIN") or next(
 SITE_ID = 1
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Without autodiscovery: folkmoot/admin_urls.py finds the apps' admin modules on the first
+    # admin request, so the worker and the site's workers do not hold the admin until then.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -8,12 +8,12 @@ compare these keys, never the raw text; what is stored and shown stays as given.
 """
 
 import contextlib
+import functools
 import ipaddress
 import re
 import unicodedata
 
 import idna
-from confusable_homoglyphs import confusables
 
 IPV6_SUBNET = 64  # what one customer is given; privacy extensions rotate inside it
 
@@ -61,6 +61,21 @@ def ip_key(value: str | None) -> str:
     return str(address)
 
 
+@functools.cache
+def _ascii_lookalikes() -> dict[str, str]:
+    """Unicode's confusables table cut down to the characters a reader could take for an ASCII
+    one (~1,800 of 9,600), read at the first non-ASCII address: the whole table is ~6 MiB of
+    objects, which every process held when it was read at import (BENCHMARKS.md, memory)."""
+    from confusable_homoglyphs import utils
+
+    table = {}
+    for char, lookalikes in utils.load("confusables.json").items():
+        ascii_forms = [g["c"] for g in lookalikes if g["c"].isascii() and g["c"].isprintable()]
+        if ascii_forms:
+            table[char] = ascii_forms[0].casefold()
+    return table
+
+
 def _skeleton(text: str) -> str:
     """Each character a reader could take for an ASCII one becomes that character (Unicode's
     confusables table, as in UTS #39's skeleton); ASCII itself is left alone, so `l` and `1`
@@ -70,9 +85,7 @@ def _skeleton(text: str) -> str:
         if char.isascii():
             out.append(char)
             continue
-        lookalikes = confusables.confusables_data.get(char, ())
-        ascii_forms = [g["c"] for g in lookalikes if g["c"].isascii() and g["c"].isprintable()]
-        out.append(ascii_forms[0].casefold() if ascii_forms else char)
+        out.append(_ascii_lookalikes().get(char, char))
     return "".join(out)
 
 
