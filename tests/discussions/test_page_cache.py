@@ -219,6 +219,14 @@ def test_a_copy_whose_body_was_evicted_from_the_shared_cache_is_rendered_again(c
     assert again["ETag"] != first["ETag"]  # rendered afresh (another CSRF token in its form)
 
 
+def test_a_topic_addressed_with_a_leading_zero_shows_a_new_reply_at_once(client):
+    topic = make_topic(replies=1)
+    url = topic.get_absolute_url().replace(f"/t/{topic.pk}-", f"/t/0{topic.pk}-")
+    assert client.get(url).status_code == 200  # the same topic, kept under this URL too
+    services.reply(topic=topic, author=MemberFactory(), body="Seen under every address")
+    assert "Seen under every address" in client.get(url).text
+
+
 def test_members_get_no_etag_from_the_anonymous_cache(client):
     member = MemberFactory()
     topic = make_topic()

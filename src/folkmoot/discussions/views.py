@@ -41,7 +41,8 @@ def index(request):
     return page_cache.mark_canonical(response, page_number=1)
 
 
-@page_cache.cached_page(scope=lambda category_id, **_: page_cache.category_scope(category_id))
+# int(): the URL's "01" and "1" are one category, whose changes bump "category:1".
+@page_cache.cached_page(scope=lambda category_id, **_: page_cache.category_scope(int(category_id)))
 @require_safe
 def category(request, category_id: int, slug: str = ""):
     listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
@@ -126,7 +127,7 @@ def render_topic(
     return page_cache.mark_canonical(response, page_number=listing.window.number)
 
 
-@page_cache.cached_page(scope=lambda topic_id, **_: page_cache.topic_scope(topic_id))
+@page_cache.cached_page(scope=lambda topic_id, **_: page_cache.topic_scope(int(topic_id)))
 @require_safe
 def topic(request, topic_id: int, slug: str = ""):
     try:
