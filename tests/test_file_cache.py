@@ -28,3 +28,13 @@ def test_only_one_of_many_concurrent_adds_wins_and_an_expired_entry_can_be_added
     assert cache.add("old", 2, timeout=30)
     assert cache.get("old") == 2
     assert len(list(tmp_path.iterdir())) == 2  # no temporary files left behind
+
+
+def test_get_many_reads_what_set_wrote_and_leaves_out_missing_and_expired_entries(tmp_path):
+    cache = SharedFileCache(str(tmp_path), {})
+    cache.set("version", "1.0:abc", timeout=None)
+    cache.set("page", ("1.0:abc", b"<html>" * 1000), timeout=30)
+    cache.set("stale", 1, timeout=-1)  # already expired
+    found = cache.get_many(["version", "page", "stale", "never set"])
+    assert found == {"version": "1.0:abc", "page": ("1.0:abc", b"<html>" * 1000)}
+    assert len(list(tmp_path.iterdir())) == 2  # the expired entry's file is gone

@@ -28,10 +28,15 @@ def chosen_language(request) -> str:
         member_language = ""  # the view meets the same fault and answers it (faults.middleware)
     if is_offered(member_language):
         return member_language
+    return anonymous_language(request)
+
+
+def anonymous_language(request) -> str:
+    """The language of a reader who is not signed in: the footer's pick, else the site's.
+    Needs no request.user, so the page cache (discussions/page_cache.py) can name the copy to
+    serve before authentication runs."""
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    if is_offered(cookie):
-        return cookie
-    return settings.LANGUAGE_CODE
+    return cookie if is_offered(cookie) else settings.LANGUAGE_CODE
 
 
 class LanguageMiddleware:

@@ -105,6 +105,9 @@ MIDDLEWARE = [
     # each gzip stream with random bytes ("Heal the BREACH"), which together defeat it.
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' cached pages, served before the work below (sessions, CSRF, auth,
+    # messages, CSP) that a stored copy already carries the headers of.
+    "folkmoot.discussions.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -244,7 +247,7 @@ else:
         "pages": {
             "BACKEND": "folkmoot.file_cache.SharedFileCache",
             "LOCATION": str(DATA_DIR / "page-cache"),
-            "OPTIONS": {"MAX_ENTRIES": env_int("FOLKMOOT_PAGE_CACHE_ENTRIES", 5_000)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("FOLKMOOT_PAGE_CACHE_ENTRIES", 15_000)},
         },
     }
 

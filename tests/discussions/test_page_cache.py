@@ -2,6 +2,8 @@
 
 These tests use real transactions (transactional_db): the cache is invalidated after commit."""
 
+import gzip
+
 import pytest
 
 from folkmoot.discussions import services
@@ -158,6 +160,71 @@ def test_a_reader_sending_the_pages_etag_back_gets_a_304_until_the_topic_changes
     assert changed.status_code == 200
     assert "News since your copy" in changed.text
     assert changed["ETag"] != etag
+
+
+def test_a_cached_page_carries_the_headers_a_fresh_one_does(client, django_assert_num_queries):
+    topic = make_topic()
+    url = topic.get_absolute_url()
+    fresh = client.get(url)
+    with django_assert_num_queries(0):
+        cached = client.get(url)
+    for header in (
+        "Content-Type",
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert cached[header] == fresh[header], header
+    assert "Cookie" in cached["Vary"]  # shared caches keep a copy per language cookie
+    assert not cached.cookies  # no reader's session or CSRF cookie is stored with the copy
+
+
+def test_browsers_get_the_cached_page_compressed_and_other_clients_get_it_plain(
+    client, django_assert_num_queries
+):
+    topic = make_topic(replies=5)
+    url = topic.get_absolute_url()
+    plain = client.get(url)
+    gzip_accepted = {"Accept-Encoding": "gzip, deflate, br"}
+    with django_assert_num_queries(0):
+        compressed = client.get(url, headers=gzip_accepted)
+    assert compressed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 3
+    assert "Accept-Encoding" in compressed["Vary"]
+    # Compressed once when stored: every reader gets the same bytes (nothing of theirs in it).
+    assert client.get(url, headers=gzip_accepted).content == compressed.content
+    not_modified = client.get(url, headers={**gzip_accepted, "If-None-Match": compressed["ETag"]})
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    again = client.get(url)
+    assert not again.has_header("Content-Encoding")
+    assert again.content == plain.content
+
+
+def test_a_copy_whose_body_was_evicted_from_the_shared_cache_is_rendered_again(client, monkeypatch):
+    from folkmoot.discussions import page_cache
+
+    topic = make_topic(replies=2)
+    url = topic.get_absolute_url()
+    first = client.get(url)
+    # Evicted from the shared cache, and never served by this process (say, another one).
+    page_cache.pages_cache().delete(f"body:{first['ETag']}")
+    monkeypatch.setattr(page_cache, "_bodies", page_cache._Bodies(2**20))
+    again = client.get(url)
+    assert again.status_code == 200
+    assert topic.title in again.text
+    assert again["ETag"] != first["ETag"]  # rendered afresh (another CSRF token in its form)
+
+
+def test_a_topic_addressed_with_a_leading_zero_shows_a_new_reply_at_once(client):
+    topic = make_topic(replies=1)
+    url = topic.get_absolute_url().replace(f"/t/{topic.pk}-", f"/t/0{topic.pk}-")
+    assert client.get(url).status_code == 200  # the same topic, kept under this URL too
+    services.reply(topic=topic, author=MemberFactory(), body="Seen under every address")
+    assert "Seen under every address" in client.get(url).text
 
 
 def test_members_get_no_etag_from_the_anonymous_cache(client):

@@ -5,8 +5,10 @@ Most readers are not signed in, and for them a page is the same bytes every time
 is stored with the version of its scope (its topic, its category, or the index: a random
 token, replaced after commit by every publish, edit, deletion and topic change there, see
 discussions/events.py) and the site's version (replaced only for changes that touch every
-page, such as bulk loads). A hit is one read of the cache (the two versions and the page in
-one MGET on Redis), and serves the page only if both versions still match: a reader never
+page, such as bulk loads). A hit is one read of the cache (the two versions and the copy's
+entry in one MGET on Redis; the body, named by its ETag and so never stale, from the
+process's memory once it has served it), and serves the page only if both versions still
+match: a reader never
 sees a page older than the last change to what it lists. A reply makes its topic's pages,
 its category's pages and the index stale, and leaves every other topic and category cached.
 The timeout bounds what the versions do not track: a category renamed in the admin, or an
@@ -33,19 +35,37 @@ cookie) or with a message to show never get a cached page. The guest reply form 
 page carries another reader's CSRF token: the guest's proof-of-work script swaps in the
 reader's own token (from the challenge endpoint) before submitting, and without JavaScript a
 guest cannot pass the proof of work anyway.
+
+Hits are served by PageCacheMiddleware, right after WhiteNoise: a request for a page the view
+marked with `cached_page`, from a reader without a session, is answered before sessions,
+CSRF, authentication, messages and the rest run, with the headers the whole stack gave the
+copy when it was rendered (Vary, Content-Language, the CSP, X-Frame-Options). Each copy is
+also kept gzipped, compressed once when stored, and readers whose browser accepts gzip (all
+of them) get those bytes. BREACH needs a secret of the reader's and text of the attacker's in
+one compressed response; a cached copy has neither: it is the same bytes for every anonymous
+reader (the CSRF token in its form is the one already shown to all of them, and a guest's own
+is fetched by script), it is kept only under the URL that names it (no query but ?page=N), and
+its length is fixed when stored, whatever the request. Every other response is still
+compressed per request by GZipMiddleware with its random padding.
 """
 
+import functools
+import gzip
 import hashlib
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.translation import get_language
+from django.middleware.gzip import re_accepts_gzip
+from django.urls import Resolver404, get_resolver
+from django.utils.cache import patch_vary_headers
 
-from .. import replicas
+from .. import languages, replicas
 from . import pending_cookie, queries
 
 SITE_VERSION_KEY = "version:site"
@@ -131,15 +151,30 @@ def _is_canonical(response: HttpResponse, query: str) -> bool:
 
 
 def _page_key(request) -> str | None:
+    """None for a reader who may not get a cached page. Called before authentication: no
+    session cookie means no member (request.user is checked too when a test sets it)."""
     if not settings.FOLKMOOT["PAGE_CACHE_SECONDS"]:
         return None
-    if request.user.is_authenticated or any(c in request.COOKIES for c in _PERSONAL_COOKIES):
+    if any(c in request.COOKIES for c in _PERSONAL_COOKIES):
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         return None
     query = _canonical_query(request)
     if query is None:
         return None
     # Readers who picked another language (the footer's menu) get that language's copy.
-    return f"page:{get_language()}:{request.get_host()}:{request.path}{query}"
+    # "pages2": entries of the previous release (the page itself, no headers) are never read.
+    language = languages.anonymous_language(request)
+    return f"pages2:{language}:{request.get_host()}:{request.path}{query}"
+
+
+def _accepts_gzip(request) -> bool:
+    return bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+# Not kept with a copy: its length and tag are set per copy, cookies belong to one reader.
+_UNKEPT_HEADERS = {"content-length", "etag", "set-cookie", "date"}
 
 
 def _etag(content: bytes) -> str:
@@ -147,15 +182,96 @@ def _etag(content: bytes) -> str:
 
 
 def _not_modified(request, etag: str) -> bool:
-    sent = request.headers.get("If-None-Match", "")
+    sent = request.META.get("HTTP_IF_NONE_MATCH", "")
     # GZipMiddleware weakens the ETag it passes on (W/"..."); a weak match is enough for GET.
     return any(tag.strip().removeprefix("W/") == etag for tag in sent.split(","))
 
 
-def _served(request, etag: str, content: bytes) -> HttpResponse:
-    response = HttpResponseNotModified() if _not_modified(request, etag) else HttpResponse(content)
-    response["ETag"] = etag
-    return response
+# Headers a 304 leaves out: it has no body.
+_BODY_HEADERS = {"content-type", "content-length", "content-encoding"}
+
+
+def _served(request, etag: str, headers: dict, body: bytes) -> HttpResponse:
+    """A stored copy, with every header it was stored with."""
+    if _not_modified(request, etag):
+        response = HttpResponseNotModified()
+        for name, value in headers.items():
+            if name.lower() not in _BODY_HEADERS:
+                response.headers[name] = value
+        return response
+    return HttpResponse(body, headers=headers)
+
+
+class _Bodies:
+    """The bodies of copies this process served lately, up to a number of bytes. They are
+    named by the page's ETag (a hash of its bytes), so a body kept here is never stale: a hit
+    still reads the versions and the copy's small entry from the shared cache each time, and
+    the 10-110 KB body only when this process has not served that copy yet."""
+
+    def __init__(self, budget: int):
+        self._budget = budget
+        self._held: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()  # a serve process runs a few threads
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._held.get(key)
+            if body is not None:
+                self._held.move_to_end(key)
+            return body
+
+    def keep(self, key: str, body: bytes) -> None:
+        with self._lock:
+            if key in self._held or len(body) > self._budget:
+                return
+            self._held[key] = body
+            self._size += len(body)
+            while self._size > self._budget:
+                self._size -= len(self._held.popitem(last=False)[1])
+
+
+_bodies = _Bodies(16 * 2**20)  # ~1,500 gzipped topic pages, or ~140 uncompressed
+
+
+def _serve_copy(request, cache, entry) -> HttpResponse | None:
+    """The stored page in the encoding the reader accepts, its body from this process's
+    memory, else the shared cache (None if it was evicted there: the page is rendered again)."""
+    _versions, etag, copies = entry
+    headers, body_key = copies[_accepts_gzip(request)]
+    body = _bodies.get(body_key)
+    if body is None:
+        body = cache.get(body_key)
+        if body is None:
+            return None
+        _bodies.keep(body_key, body)
+    return _served(request, etag, headers, body)
+
+
+def _copies(response: HttpResponse, versions: tuple, key: str) -> tuple[str, dict]:
+    """The page's ETag and what is stored for it: its body as rendered and gzipped once,
+    here, each named by the ETag, and the page's entry: the versions it was rendered under,
+    and for each body the headers the stack gave the rendered page with the body's own length
+    and tag. Bodies first: an entry is never there without its bodies."""
+    content = response.content
+    etag = _etag(content)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() not in _UNKEPT_HEADERS
+    }
+    compressed = gzip.compress(content, compresslevel=9, mtime=0)
+    plain_headers = {**headers, "Content-Length": str(len(content)), "ETag": etag}
+    gzip_headers = {
+        **headers,
+        "Content-Encoding": "gzip",
+        "Content-Length": str(len(compressed)),
+        "ETag": "W/" + etag,  # as GZipMiddleware marks a compressed copy of a strong tag
+    }
+    plain_body, gzip_body = f"body:{etag}", f"body:{etag}:gzip"
+    copies = {False: (plain_headers, plain_body), True: (gzip_headers, gzip_body)}
+    return etag, {plain_body: content, gzip_body: compressed, key: (versions, etag, copies)}
 
 
 def _versions(cache, version_keys: list[str]) -> tuple | None:
@@ -183,20 +299,65 @@ def _wait_for_copy(cache, key: str, lock: str, versions: tuple[str, str]):
     return None
 
 
+def cached_page(scope: Callable[..., str]):
+    """Marks a view whose pages anonymous readers get from the cache: `scope` names the
+    scope of a page from the URL's arguments. The view marks each response it renders with
+    `mark_canonical`; PageCacheMiddleware does the rest."""
+
+    def mark(view):
+        view.page_cache_scope = scope
+        return view
+
+    return mark
+
+
+class PageCacheMiddleware:
+    """Right after WhiteNoise: anonymous GETs and HEADs of the pages views mark with
+    `cached_page`, served from the cache (or rendered by the rest of the stack and kept)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _page_key(request) if request.method in ("GET", "HEAD") else None
+        scope = key and _scope(request)
+        if not scope:
+            return self.get_response(request)
+        return _cached_or_rendered(request, lambda: self.get_response(request), key, scope)
+
+
+def _scope(request) -> str | None:
+    return _scope_of_path(get_resolver(), request.path_info)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scope_of_path(resolver, path: str) -> str | None:
+    """Resolving a URL costs as much as the rest of a hit: done once per path (and URLconf)."""
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None
+    scope = getattr(match.func, "page_cache_scope", None)
+    return scope(**match.kwargs) if scope else None
+
+
 def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: str):
     """The page from the cache, or made by `render()` and kept under the versions read
     *before* rendering: if a post is committed meanwhile, the version of `scope` (the topic,
     the category, the index) has moved on and this copy is never served as the newer page."""
     key = _page_key(request)
-    if key is None:
-        return render()
+    return render() if key is None else _cached_or_rendered(request, render, key, scope)
+
+
+def _cached_or_rendered(request, render, key: str, scope: str):
     cache = pages_cache()
     version_keys = [SITE_VERSION_KEY, _version_key(scope)]
     found = cache.get_many([*version_keys, key])  # the one round trip of a hit
     entry = found.get(key)
     versions = tuple(found.get(version) for version in version_keys)
-    if entry is not None and entry[0] == versions:
-        return _served(request, entry[1], entry[2])
+    served = _serve_copy(request, cache, entry) if entry and entry[0] == versions else None
+    if served is not None:
+        return served
     if None in versions:
         versions = _versions(cache, version_keys)
         if versions is None:
@@ -207,18 +368,17 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
         # Locked: the copy may have been stored (and the lock released) since the first read.
         # Not locked: another request is rendering it.
         entry = cache.get(key) if locked else _wait_for_copy(cache, key, lock, versions)
-        if entry is not None and entry[0] == versions:
-            return _served(request, entry[1], entry[2])
+        served = _serve_copy(request, cache, entry) if entry and entry[0] == versions else None
+        if served is not None:
+            return served
         if _changed_within(versions, settings.FOLKMOOT["REPLICA_LAG_SECONDS"]):
             with replicas.from_the_primary():  # a replica may not have the change yet
                 response = render()
         else:
             response = render()
         if response.status_code == 200 and _is_canonical(response, _canonical_query(request)):
-            etag = _etag(response.content)
-            cache.set(
-                key, (versions, etag, response.content), settings.FOLKMOOT["PAGE_CACHE_SECONDS"]
-            )
+            etag, copies = _copies(response, versions, key)
+            cache.set_many(copies, settings.FOLKMOOT["PAGE_CACHE_SECONDS"])
             if _not_modified(request, etag):
                 response = HttpResponseNotModified()
             response["ETag"] = etag

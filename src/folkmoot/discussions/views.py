@@ -27,38 +27,35 @@ from .pages import LAST_PAGE, pending_post_url, post_url
 from .post_html import post_rows
 
 
+# Anonymous readers get these pages from the cache (page_cache.PageCacheMiddleware).
+@page_cache.cached_page(scope=lambda **_: page_cache.INDEX_SCOPE)
 @require_safe
 def index(request):
-    def render_page():
-        categories = queries.index_page()
-        context = {
-            "categories": categories,
-            # Members only (their pages are never cached): nothing for anonymous readers.
-            "unread_ids": notification_queries.unread_latest_category_ids(request.user, categories),
-        }
-        response = render(request, "discussions/index.html", context)
-        return page_cache.mark_canonical(response, page_number=1)
-
-    return page_cache.cached_or_rendered(request, render_page, scope=page_cache.INDEX_SCOPE)
+    categories = queries.index_page()
+    context = {
+        "categories": categories,
+        # Members only (their pages are never cached): nothing for anonymous readers.
+        "unread_ids": notification_queries.unread_latest_category_ids(request.user, categories),
+    }
+    response = render(request, "discussions/index.html", context)
+    return page_cache.mark_canonical(response, page_number=1)
 
 
+# int(): the URL's "01" and "1" are one category, whose changes bump "category:1".
+@page_cache.cached_page(scope=lambda category_id, **_: page_cache.category_scope(int(category_id)))
 @require_safe
 def category(request, category_id: int, slug: str = ""):
-    def render_page():
-        listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
-        if slug != listing.category.slug:
-            return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
-        context = {
-            "listing": listing,
-            "unread_ids": notification_queries.unread_topic_ids(request.user, listing.topics),
-            "can_start_topic": policy.can_start_topic(request.user, listing.category)
-            or policy.can_guest_start_topic(request.user, listing.category),
-        }
-        response = render(request, "discussions/category.html", context)
-        return page_cache.mark_canonical(response, page_number=listing.window.number)
-
-    scope = page_cache.category_scope(category_id)
-    return page_cache.cached_or_rendered(request, render_page, scope=scope)
+    listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
+    if slug != listing.category.slug:
+        return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
+    context = {
+        "listing": listing,
+        "unread_ids": notification_queries.unread_topic_ids(request.user, listing.topics),
+        "can_start_topic": policy.can_start_topic(request.user, listing.category)
+        or policy.can_guest_start_topic(request.user, listing.category),
+    }
+    response = render(request, "discussions/category.html", context)
+    return page_cache.mark_canonical(response, page_number=listing.window.number)
 
 
 def render_topic(
@@ -130,31 +127,27 @@ def render_topic(
     return page_cache.mark_canonical(response, page_number=listing.window.number)
 
 
+@page_cache.cached_page(scope=lambda topic_id, **_: page_cache.topic_scope(int(topic_id)))
 @require_safe
 def topic(request, topic_id: int, slug: str = ""):
-    def render_page():
-        try:
-            topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
-        except Http404:
-            topic = None
-        if topic is None or topic.merged_into_id:
-            # A merged topic's address leads to the topic its posts went to.
-            destination = queries.merged_destination(topic_id=topic_id, viewer=request.user)
-            if destination is None:
-                raise Http404("No such topic.")
-            return HttpResponsePermanentRedirect(destination.get_absolute_url())
-        if slug != topic.slug:
-            url = topic.get_absolute_url()
-            if request.GET.get("page"):
-                url += "?" + urlencode({"page": request.GET["page"]})
-            return HttpResponsePermanentRedirect(url)
-        # Only the plain address resumes reading: a page number, a permalink (which names
-        # its page, even page 1, for members) or any other query opens where it says.
-        return render_topic(request, topic, page=request.GET.get("page"), resume=not request.GET)
-
-    return page_cache.cached_or_rendered(
-        request, render_page, scope=page_cache.topic_scope(topic_id)
-    )
+    try:
+        topic = queries.get_topic(topic_id=topic_id, viewer=request.user)
+    except Http404:
+        topic = None
+    if topic is None or topic.merged_into_id:
+        # A merged topic's address leads to the topic its posts went to.
+        destination = queries.merged_destination(topic_id=topic_id, viewer=request.user)
+        if destination is None:
+            raise Http404("No such topic.")
+        return HttpResponsePermanentRedirect(destination.get_absolute_url())
+    if slug != topic.slug:
+        url = topic.get_absolute_url()
+        if request.GET.get("page"):
+            url += "?" + urlencode({"page": request.GET["page"]})
+        return HttpResponsePermanentRedirect(url)
+    # Only the plain address resumes reading: a page number, a permalink (which names
+    # its page, even page 1, for members) or any other query opens where it says.
+    return render_topic(request, topic, page=request.GET.get("page"), resume=not request.GET)
 
 
 @require_safe

@@ -16,7 +16,7 @@ import time
 from functools import partial
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import exceptions as redis_errors
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,20 @@ OUTAGE_REPLIES = ("OOM", "MISCONF", "LOADING", "MASTERDOWN")
 # a process (each thread has its own cache object).
 _unusable_until: dict[str, float] = {}
 _lock = threading.Lock()
+
+
+class _ClientPerPool(RedisCacheClient):
+    """Django builds a new redis.Redis object for every command, which costs about as much as
+    the rest of an anonymous page-cache hit's own work; one per connection pool does (a client
+    takes a connection from its pool per command, so threads may share it)."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(index)
+        if client is None:
+            client = clients[index] = super().get_client(key, write=write)
+        return client
 
 
 class DegradingRedisCache(RedisCache):
@@ -45,6 +59,7 @@ class DegradingRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.25)
         options.setdefault("socket_timeout", 0.25)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _ClientPerPool
         self._name = ",".join(self._servers)
 
     # --- the outage switch ---
