@@ -3,6 +3,7 @@
 These tests use real transactions (transactional_db): the cache is invalidated after commit."""
 
 import gzip
+import re
 
 import pytest
 
@@ -301,3 +302,34 @@ def test_a_moved_topic_leaves_the_cached_page_of_its_old_category_at_once(client
         lifecycle.move_topic(topic, to=new)
     assert "A wandering topic" not in client.get(old.get_absolute_url()).text
     assert "A wandering topic" in client.get(new.get_absolute_url()).text
+
+
+def test_a_cached_page_gives_away_no_readers_csrf_secret(client):
+    """The copy is rendered for everyone: its forms' token must not unmask to the secret in
+    the cookie of the reader whose request rendered it (anyone could then forge their forms)."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    topic = make_topic(replies=1)
+    url = topic.get_absolute_url()
+    own_secret = "a" * 32
+    client.cookies["csrftoken"] = own_secret
+    rendered = client.get(url)
+    page_tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', rendered.text))
+    assert page_tokens, "the anonymous topic page has a form (the guest reply)"
+    page_secrets = {_unmask_cipher_token(token) for token in page_tokens}
+    assert own_secret not in page_secrets
+    kept = rendered.cookies.get("csrftoken")
+    assert kept is None or kept.value == own_secret  # the reader keeps their own cookie
+
+    # A newcomer without a cookie whose visit renders a copy: any cookie they are given does
+    # not open the copy's tokens either.
+    other_topic = make_topic(replies=1)
+    first_visit = Client().get(other_topic.get_absolute_url())
+    copy_secrets = {
+        _unmask_cipher_token(token)
+        for token in re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', first_visit.text)
+    }
+    given = first_visit.cookies.get("csrftoken")
+    assert given is None or given.value not in copy_secrets
+    assert Client().get(other_topic.get_absolute_url()).text == first_visit.text  # the copy

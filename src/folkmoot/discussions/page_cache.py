@@ -31,10 +31,11 @@ carry an ETag, and a reader sending it back gets a 304 without the page.
 
 A page is kept per language (the reader's pick in the footer's menu, languages.py).
 Readers with a session (members), with posts of their own awaiting publication (the pending
-cookie) or with a message to show never get a cached page. The guest reply form on a cached
-page carries another reader's CSRF token: the guest's proof-of-work script swaps in the
-reader's own token (from the challenge endpoint) before submitting, and without JavaScript a
-guest cannot pass the proof of work anyway.
+cookie) or with a message to show never get a cached page. A copy is rendered with a CSRF
+secret nobody holds (not that of the reader whose request rendered it, which the page's
+tokens would give away): the guest's proof-of-work script swaps in the reader's own token
+(from the challenge endpoint) before submitting, and without JavaScript a guest cannot pass
+the proof of work anyway.
 
 Hits are served by PageCacheMiddleware, right after WhiteNoise: a request for a page the view
 marked with `cached_page`, from a reader without a session, is answered before sessions,
@@ -43,8 +44,8 @@ copy when it was rendered (Vary, Content-Language, the CSP, X-Frame-Options). Ea
 also kept gzipped, compressed once when stored, and readers whose browser accepts gzip (all
 of them) get those bytes. BREACH needs a secret of the reader's and text of the attacker's in
 one compressed response; a cached copy has neither: it is the same bytes for every anonymous
-reader (the CSRF token in its form is the one already shown to all of them, and a guest's own
-is fetched by script), it is kept only under the URL that names it (no query but ?page=N), and
+reader (the CSRF token in its forms is of a secret nobody holds, and a guest's own is
+fetched by script), it is kept only under the URL that names it (no query but ?page=N), and
 its length is fixed when stored, whatever the request. Every other response is still
 compressed per request by GZipMiddleware with its random padding.
 """
@@ -57,13 +58,16 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.middleware.gzip import re_accepts_gzip
 from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import get_random_string
 
 from .. import languages, replicas
 from . import pending_cookie, queries
@@ -231,7 +235,9 @@ class _Bodies:
                 self._size -= len(self._held.popitem(last=False)[1])
 
 
-_bodies = _Bodies(16 * 2**20)  # ~1,500 gzipped topic pages, or ~140 uncompressed
+# ~400 gzipped topic pages (or ~35 uncompressed): the popular pages of a forum, at a cost a
+# web worker carries in its memory (BENCHMARKS.md, memory).
+_bodies = _Bodies(4 * 2**20)
 
 
 def _serve_copy(request, cache, entry) -> HttpResponse | None:
@@ -305,10 +311,38 @@ def cached_page(scope: Callable[..., str]):
     `mark_canonical`; PageCacheMiddleware does the rest."""
 
     def mark(view):
-        view.page_cache_scope = scope
-        return view
+        @functools.wraps(view)
+        def page_view(request, *args, **kwargs):
+            if not getattr(request, "renders_shared_copy", False):
+                return view(request, *args, **kwargs)
+            with _csrf_secret_of_no_one(request):
+                return view(request, *args, **kwargs)
+
+        page_view.page_cache_scope = scope
+        return page_view
 
     return mark
+
+
+@contextmanager
+def _csrf_secret_of_no_one(request):
+    """A copy every anonymous reader gets must not carry the CSRF secret of the reader whose
+    request rendered it: a form's token is that secret masked, anyone can unmask it, and with
+    it forge that reader's forms (sign them in to another account, post as them). So the copy
+    is rendered with a fresh secret nobody holds, and the reader keeps (or never gets) their
+    own cookie. Forms on a cached page take the reader's own token from the guest challenge
+    (guest-pow.js), as every later reader of the copy does."""
+    own_secret = request.META.get("CSRF_COOKIE")
+    needs_update = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+    request.META["CSRF_COOKIE"] = get_random_string(CSRF_SECRET_LENGTH, CSRF_ALLOWED_CHARS)
+    try:
+        yield
+    finally:
+        if own_secret is None:
+            del request.META["CSRF_COOKIE"]
+        else:
+            request.META["CSRF_COOKIE"] = own_secret
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = needs_update
 
 
 class PageCacheMiddleware:
@@ -371,6 +405,7 @@ def _cached_or_rendered(request, render, key: str, scope: str):
         served = _serve_copy(request, cache, entry) if entry and entry[0] == versions else None
         if served is not None:
             return served
+        request.renders_shared_copy = True  # see _csrf_secret_of_no_one
         if _changed_within(versions, settings.FOLKMOOT["REPLICA_LAG_SECONDS"]):
             with replicas.from_the_primary():  # a replica may not have the change yet
                 response = render()
