@@ -39,6 +39,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -46,7 +47,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.translation import get_language
 
 from .. import replicas
-from . import pending_cookie, queries
+from . import paging, pending_cookie
 
 SITE_VERSION_KEY = "version:site"
 LOCK_SECONDS = 3  # a render taking longer lets the waiting readers render for themselves
@@ -106,23 +107,39 @@ def bump_version() -> None:
 
 
 def _canonical_query(request) -> str | None:
-    """ "" for no query, "?page=N" for a page number, None for any other query: a page is
-    cached only under the URL that names it (and, once rendered, only if its view marked it
-    as that URL's page: `?page=1` and pages past the end show another page's content), so a
-    stream of `?x=N` or `?page=N` requests cannot fill the cache with copies and evict the
-    rest."""
+    """ "" for no query, "?page=N" for a page number (with "&after=K" or "&before=K" for a
+    category's "Next" and "Previous" links), None for any other query: a page is cached only
+    under the URL that names it (and, once rendered, only if its view marked it as that URL's
+    page: `?page=1` and pages past the end show another page's content, and a "Next" link
+    is that page's only while its key is where the page begins), so a stream of `?x=N` or
+    `?page=N` requests cannot fill the cache with copies and evict the rest."""
     if not request.GET:
         return ""
-    pages = request.GET.getlist("page")
-    if list(request.GET) != ["page"] or len(pages) != 1:
+    names = list(request.GET)
+    if names[0] != "page" or names[1:] not in ([], ["after"], ["before"]):
         return None
-    number = queries.canonical_page_number(pages[0])
-    return None if number is None else f"?page={number}"
+    if any(len(request.GET.getlist(name)) != 1 for name in names):
+        return None
+    number = paging.canonical_page_number(request.GET["page"])
+    if number is None:
+        return None
+    if len(names) == 1:
+        return f"?page={number}"
+    key = request.GET[names[1]]
+    return f"?page={number}&{names[1]}={key}" if paging.LIST_KEY.fullmatch(key) else None
 
 
-def mark_canonical(response: HttpResponse, *, page_number: int) -> HttpResponse:
-    """The view says which page it rendered: the query of the URL that names that page."""
-    response.canonical_query = "" if page_number == 1 else f"?page={page_number}"
+def mark_canonical(
+    response: HttpResponse, *, page_number: int, after: str = "", before: str = ""
+) -> HttpResponse:
+    """The view says which page it rendered: the query of the URL that names that page (with
+    the key of the "Next" or "Previous" link that led there, when it is where that page
+    begins or ends)."""
+    if after or before:
+        side = "after" if after else "before"
+        response.canonical_query = f"?page={page_number}&{side}={after or before}"
+    else:
+        response.canonical_query = "" if page_number == 1 else f"?page={page_number}"
     return response
 
 
@@ -226,3 +243,57 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
     finally:
         if locked:
             cache.delete(lock)
+
+
+# --- where a category's pages begin and end ---------------------------------------------------
+#
+# A numbered page deep in a long category (`?page=200`) would skip 5,970 entries of
+# topic_listing_idx to find its 30 topics. Each page rendered leaves its first and last topic's
+# list key here, under the same versions as the pages (the category's and the site's), so the
+# next request for it or a neighbour seeks to the key instead: a change to the category makes
+# them all stale at once, as it does the pages. Kept whether or not whole pages are (members'
+# pages are never cached, and use them too).
+
+
+@dataclass(frozen=True)
+class ListMarks:
+    versions: tuple | None  # None: not kept (turned off, or the cache is unavailable)
+    found: dict[int, tuple[str, str]]  # page number: its first and last topic's list key
+
+
+def _mark_key(category_id: int, number: int) -> str:
+    return f"marks:{category_scope(category_id)}:{number}"
+
+
+def list_marks(category_id: int, numbers: Iterable[int]) -> ListMarks:
+    """The marks of these pages of the category, where still current: 1 read of the cache."""
+    if not settings.FOLKMOOT["LIST_MARK_SECONDS"]:
+        return ListMarks(None, {})
+    cache = pages_cache()
+    version_keys = [SITE_VERSION_KEY, _version_key(category_scope(category_id))]
+    keys = {number: _mark_key(category_id, number) for number in numbers}
+    found = cache.get_many([*version_keys, *keys.values()])
+    versions = tuple(found.get(key) for key in version_keys)
+    if None in versions:
+        return ListMarks(_versions(cache, version_keys), {})
+    marks = {
+        number: found[key][1]
+        for number, key in keys.items()
+        if key in found and found[key][0] == versions
+    }
+    return ListMarks(versions, marks)
+
+
+def remember_list_mark(category_id: int, marks: ListMarks, number: int, mark: tuple[str, str]):
+    """Page `number` of the category, just read, begins and ends at `mark`. Not kept within
+    the replica lag of a change: the page may have been read from a replica without it."""
+    if marks.versions is None or marks.found.get(number) == mark:
+        return
+    lag = settings.FOLKMOOT["REPLICA_LAG_SECONDS"]
+    if replicas.replica_aliases() and _changed_within(marks.versions, lag):
+        return
+    pages_cache().set(
+        _mark_key(category_id, number),
+        (marks.versions, mark),
+        settings.FOLKMOOT["LIST_MARK_SECONDS"],
+    )
