@@ -137,10 +137,21 @@ def test_deep_pages_cost_the_queries_page_one_costs(
             assert client.get(url, query).status_code == 200
 
 
-def test_a_deep_page_seeks_in_the_index_once_its_neighbour_was_shown(client, category):
-    url = category.get_absolute_url()
-    client.get(url, {"page": "14"})  # leaves its mark
-    for query in ({"page": "15"}, link(client.get(url, {"page": "14"}).text, "next")):
+@pytest.fixture
+def big_category(settings):
+    """A category of 1,500 topics (500 pages), vacuumed and analyzed: PostgreSQL rightly reads
+    a category of 60 topics whole, so the plans are asked of a bigger one."""
+    set_limits(settings, TOPICS_PER_PAGE=PER_PAGE, LIST_MARK_SECONDS=300)
+    bench_data.generate(posts=1_500, topics=1_500, members=5, categories=1, long_topics=())
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    return Category.objects.order_by("-topic_count").first()
+
+
+def test_a_deep_page_seeks_in_the_index_once_its_neighbour_was_shown(client, big_category):
+    url = big_category.get_absolute_url()
+    client.get(url, {"page": "399"})  # leaves its mark
+    for query in ({"page": "400"}, link(client.get(url, {"page": "399"}).text, "next")):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url, query).status_code == 200
         (topics_query,) = [
@@ -148,12 +159,13 @@ def test_a_deep_page_seeks_in_the_index_once_its_neighbour_was_shown(client, cat
         ]
         assert "OFFSET" not in topics_query
         plan = plan_of(topics_query)
-        assert "topic_listing_idx" in plan and not sorts_more_than(plan, PER_PAGE)
+        # The page's topics and one more (whether "Next" leads anywhere) are all it sorts.
+        assert "topic_listing_idx" in plan and not sorts_more_than(plan, PER_PAGE + 1)
         if connection.vendor == "postgresql":
             assert "Index Only Scan" in plan and "Seq Scan" not in plan
             # The key bounds the scan: a range of the index, not a filter after it.
-            (node,) = re.findall(r'"Index Cond": "([^"]*)"', plan)
-            assert "ROW(is_pinned, last_posted_at, id)" in node
+            conditions = re.findall(r'"Index Cond": "([^"]*)"', plan)
+            assert any("ROW(is_pinned, last_posted_at, id)" in c for c in conditions)
         else:
             assert "COVERING INDEX topic_listing_idx (category_id=? AND (is_pinned," in plan
 
@@ -207,3 +219,32 @@ def test_made_up_keys_are_rendered_and_not_kept(client, category, settings):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url, {"page": "6", "after": made_up}).status_code == 200
         assert captured.captured_queries
+
+
+def test_topic_pages_seek_to_their_marks_and_are_right_again_after_a_deletion(
+    client, settings, moderator
+):
+    set_limits(settings, POSTS_PER_PAGE=2, LIST_MARK_SECONDS=300)
+    topic = make_topic(replies=9)  # posts 1..10, pages [1, 2] [3, 4] ... [9, 10]
+    url = topic.get_absolute_url()
+
+    def numbers(page: str) -> list[int]:
+        html = client.get(url, {"page": page}).text
+        return [int(n) for n in dict.fromkeys(re.findall(r'\bid="post-(\d+)"', html))]
+
+    # Cold, by its own mark, after the page before, before the page after.
+    assert [numbers(p) for p in ("3", "3", "4", "2")] == [[5, 6], [5, 6], [7, 8], [3, 4]]
+    with CaptureQueriesContext(connection) as captured:
+        assert numbers("5") == [9, 10]  # page 4 left its mark: no entries skipped
+    (posts_query,) = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "discussions_post"' in q["sql"] and "IN (SELECT" in q["sql"]
+    ]
+    assert "OFFSET" not in posts_query and '"number" > 8' in posts_query
+    plan = plan_of(posts_query)
+    assert "post_reading_idx" in plan and not sorts_more_than(plan, 2)
+
+    services.delete_post(post=topic.posts.get(number=2), actor=moderator)
+    # Published now: [1, 3] [4, 5] [6, 7] [8, 9] [10]; the marks went with the change.
+    assert [numbers(p) for p in ("3", "4", "2", "5")] == [[6, 7], [8, 9], [4, 5], [10]]

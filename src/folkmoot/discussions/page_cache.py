@@ -245,33 +245,38 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
             cache.delete(lock)
 
 
-# --- where a category's pages begin and end ---------------------------------------------------
+# --- where the pages of a list begin and end --------------------------------------------------
 #
-# A numbered page deep in a long category (`?page=200`) would skip 5,970 entries of
-# topic_listing_idx to find its 30 topics. Each page rendered leaves its first and last topic's
-# list key here, under the same versions as the pages (the category's and the site's), so the
-# next request for it or a neighbour seeks to the key instead: a change to the category makes
-# them all stale at once, as it does the pages. Kept whether or not whole pages are (members'
-# pages are never cached, and use them too).
+# A numbered page deep in a long list (`?page=200` of a category, the last page of a topic of
+# 10,000 posts) would skip thousands of index entries to find its own. Each page rendered
+# leaves where it began and ended here (a category page its first and last topic's list key, a
+# topic page its first and last post's number), under the same versions as the pages (its
+# scope's and the site's), so the next request for it or a neighbour seeks there instead: a
+# change to the category or topic makes them all stale at once, as it does the pages. Kept
+# whether or not whole pages are (members' pages are never cached, and use them too).
 
 
 @dataclass(frozen=True)
 class ListMarks:
     versions: tuple | None  # None: not kept (turned off, or the cache is unavailable)
-    found: dict[int, tuple[str, str]]  # page number: its first and last topic's list key
+    found: dict[int, tuple[str, str]]  # page number: where it begins and ends
 
 
-def _mark_key(category_id: int, number: int) -> str:
-    return f"marks:{category_scope(category_id)}:{number}"
+NO_MARKS = ListMarks(None, {})
 
 
-def list_marks(category_id: int, numbers: Iterable[int]) -> ListMarks:
-    """The marks of these pages of the category, where still current: 1 read of the cache."""
+def _mark_key(scope: str, number: int) -> str:
+    return f"marks:{scope}:{number}"
+
+
+def list_marks(scope: str, numbers: Iterable[int]) -> ListMarks:
+    """The marks of these pages of the scope's list, where still current: 1 read of the
+    cache."""
     if not settings.FOLKMOOT["LIST_MARK_SECONDS"]:
-        return ListMarks(None, {})
+        return NO_MARKS
     cache = pages_cache()
-    version_keys = [SITE_VERSION_KEY, _version_key(category_scope(category_id))]
-    keys = {number: _mark_key(category_id, number) for number in numbers}
+    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
+    keys = {number: _mark_key(scope, number) for number in numbers}
     found = cache.get_many([*version_keys, *keys.values()])
     versions = tuple(found.get(key) for key in version_keys)
     if None in versions:
@@ -284,16 +289,15 @@ def list_marks(category_id: int, numbers: Iterable[int]) -> ListMarks:
     return ListMarks(versions, marks)
 
 
-def remember_list_mark(category_id: int, marks: ListMarks, number: int, mark: tuple[str, str]):
-    """Page `number` of the category, just read, begins and ends at `mark`. Not kept within
-    the replica lag of a change: the page may have been read from a replica without it."""
+def remember_list_mark(scope: str, marks: ListMarks, number: int, mark: tuple[str, str]):
+    """Page `number` of the scope's list, just read, begins and ends at `mark`. Not kept
+    within the replica lag of a change: the page may have been read from a replica without
+    it."""
     if marks.versions is None or marks.found.get(number) == mark:
         return
     lag = settings.FOLKMOOT["REPLICA_LAG_SECONDS"]
     if replicas.replica_aliases() and _changed_within(marks.versions, lag):
         return
     pages_cache().set(
-        _mark_key(category_id, number),
-        (marks.versions, mark),
-        settings.FOLKMOOT["LIST_MARK_SECONDS"],
+        _mark_key(scope, number), (marks.versions, mark), settings.FOLKMOOT["LIST_MARK_SECONDS"]
     )

@@ -78,10 +78,11 @@ def category_page(
     # columns the filter reads); then the rows for those ids. Page 1 reads from the start;
     # a later page seeks to a key: the link's, or the one the last render of this page or its
     # neighbour left (page_cache.list_marks), or else skips index entries to it once.
+    scope = page_cache.category_scope(category.pk)
     marks = (
-        page_cache.list_marks(category.pk, (number - 1, number, number + 1))
+        page_cache.list_marks(scope, (number - 1, number, number + 1))
         if number > 1 or seek_before
-        else page_cache.ListMarks(None, {})
+        else page_cache.NO_MARKS
     )
     descending = visible.order_by(*CATEGORY_ORDER).values("pk")
     ascending = visible.order_by(*_REVERSED_ORDER).values("pk")
@@ -117,13 +118,15 @@ def category_page(
     )
     if not is_numbered_page and (not topics or (seek_before and len(topics) < per_page)):
         # Nothing left after the key, or less than a page before it: the numbered page (for
-        # "Previous", the first), with the queries a numbered page costs.
-        return category_page(category_id=category_id, page=None if seek_before else page)
+        # "Previous", the first), with the queries a numbered page costs; not under this
+        # address, which a made-up key can vary without end, in the page cache.
+        numbered = category_page(category_id=category_id, page=None if seek_before else page)
+        return replace(numbered, is_numbered_page=False)
     more = len(topics) > per_page or (seek_before is not None or number + 1 in marks.found)
     topics = topics[:per_page]
     if topics and is_numbered_page and number > 1:
         mark = (str(ListKey.of(topics[0])), str(ListKey.of(topics[-1])))
-        page_cache.remember_list_mark(category.pk, marks, number, mark)
+        page_cache.remember_list_mark(scope, marks, number, mark)
     if topics:
         window = replace(
             window,
@@ -199,11 +202,28 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
     count = topic.next_number - 1 if include_hidden else topic.post_count
     window = page_window(requested=page, item_count=count, per_page=per_page)
     # The page's post ids come from post_reading_idx alone (topic, status, number, and the id),
-    # so a deep page skips index entries instead of sorting the topic's posts with their HTML;
-    # then the 25 rows by id. Seeking by number would skip even that walk, but numbers have
-    # holes where posts were deleted or wait for approval.
-    numbered = _numbered(topic, include_hidden=include_hidden)
-    page_ids = numbered.order_by("number").values("pk")[_offset(window, per_page)]
+    # so a deep page never sorts the topic's posts with their HTML; then the 25 rows by id.
+    # Numbers have holes where posts were deleted or wait for approval, so page N does not
+    # start at a number known beforehand: it seeks to where the last render of it or of a
+    # neighbour began or ended (page_cache.list_marks), or else skips index entries to it.
+    # Moderators' pages list hidden posts too, and always skip.
+    numbered = _numbered(topic, include_hidden=include_hidden).order_by("number").values("pk")
+    number = window.number
+    scope = page_cache.topic_scope(topic.pk)
+    marks = (
+        page_cache.list_marks(scope, (number - 1, number, number + 1))
+        if number > 1 and not include_hidden
+        else page_cache.NO_MARKS
+    )
+    if number in marks.found:
+        page_ids = numbered.filter(number__gte=int(marks.found[number][0]))[:per_page]
+    elif number - 1 in marks.found:
+        page_ids = numbered.filter(number__gt=int(marks.found[number - 1][1]))[:per_page]
+    elif number + 1 in marks.found:
+        before_next = numbered.filter(number__lt=int(marks.found[number + 1][0]))
+        page_ids = before_next.order_by("-number")[:per_page]
+    else:
+        page_ids = numbered[_offset(window, per_page)]
     # 1 query: a page of published posts with their authors.
     posts = list(reading_posts(Post.objects.filter(pk__in=page_ids)))
     if window.number > 1:
@@ -217,6 +237,9 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
         opening_post = posts[0] if posts and posts[0].number == 1 else None
     if opening_post is not None and opening_post.status != Post.Status.PUBLISHED:
         opening_post = None  # a moderator's page 1 of a hidden topic
+    if posts and number > 1:
+        mark = (str(posts[0].number), str(posts[-1].number))
+        page_cache.remember_list_mark(scope, marks, number, mark)
     return TopicPage(
         topic=topic,
         posts=posts,
