@@ -125,6 +125,52 @@ def measure(requests: int) -> dict:
     return results
 
 
+def interleaved(requests: int) -> dict:
+    """In the child, on one data set: the category's page 1 and its deep page (numbered with
+    marks, by "Next", and without marks as after a change), one request of each in turn, so
+    that a loaded machine's drift weighs on all alike."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "folkmoot.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from folkmoot.forums.models import Category
+
+    setup_test_environment()
+    with_marks = {**settings.FOLKMOOT, "PAGE_CACHE_SECONDS": 0}
+    biggest = Category.objects.order_by("-topic_count", "pk").first()
+    url = biggest.get_absolute_url()
+    deep = max(1, min(200, biggest.topic_count // settings.FOLKMOOT["TOPICS_PER_PAGE"]))
+    client = Client()
+    settings.FOLKMOOT = with_marks
+    found = re.search(r'rel="next" href="\?([^"]+)"', client.get(url, {"page": str(deep - 1)}).text)
+    runs = {
+        "category page 1": (url, with_marks),
+        f"category page {deep}, marks": (f"{url}?page={deep}", with_marks),
+        f'category page {deep}, by "Next"': (f"{url}?{html.unescape(found.group(1))}", with_marks),
+        f"category page {deep}, no marks (OFFSET)": (
+            f"{url}?page={deep}",
+            {**with_marks, "LIST_MARK_SECONDS": 0},
+        ),
+    }
+    timings: dict[str, list[float]] = {label: [] for label in runs}
+    for round_number in range(requests + 10):
+        for label, (address, folkmoot) in runs.items():
+            settings.FOLKMOOT = folkmoot
+            started = time.perf_counter()
+            assert client.get(address).status_code == 200
+            if round_number >= 10:  # the first ten warm up
+                timings[label].append(time.perf_counter() - started)
+    results = {}
+    for label, values in timings.items():
+        quantiles = statistics.quantiles(values, n=100)
+        results[label] = {"p50": quantiles[49] * 1000, "p95": quantiles[94] * 1000}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
@@ -132,9 +178,35 @@ def main() -> None:
     parser.add_argument("--topics", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=2, help="data sets alternate each round")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--interleaved",
+        action="store_true",
+        help="only the million's category pages, one request of each in turn (built data)",
+    )
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.requests)))
+        run = interleaved if args.interleaved else measure
+        print(json.dumps(run(args.requests)))
+        return
+    if args.interleaved:
+        for name in ("40k", "1m"):
+            output = subprocess.run(
+                [sys.executable, __file__, "--measure", "--interleaved"]
+                + ["--requests", str(args.requests)],
+                env=data_env(name),
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            ).stdout
+            results = json.loads(output.strip().splitlines()[-1])
+            first = next(iter(results.values()))["p50"]
+            print(f"{name}, {args.requests} requests each, interleaved:")
+            for label, result in results.items():
+                print(
+                    f"| {label} | {result['p50']:.1f} / {result['p95']:.1f} ms "
+                    f"| {result['p50'] / first:.2f} |"
+                )
         return
 
     # The demo's pages are smaller (a 2-topic category, a 35-post topic), so a 40,000-post forum
