@@ -7,6 +7,7 @@ set, with Django loaded, times the pages through Django's test client: warm (a f
 thrown away), the whole-page cache off, N requests per page, p50 and p95.
 
     uv run python bench/flat_pages.py [--requests 200] [--posts 1000000] [--topics 20000]
+    uv run python bench/flat_pages.py --interleaved [--requests 150]   # once the sets are built
 
 With DATABASE_URL set, the data sets are built in <database>_demo, <database>_40k and
 <database>_1m instead (createdb must be on PATH, or create them first).
