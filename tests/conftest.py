@@ -77,10 +77,11 @@ def moderator_client(client, moderator):
 
 @pytest.fixture(autouse=True)
 def no_whole_page_cache(settings):
-    """The anonymous page cache is invalidated after commit, which tests wrapped in a
-    transaction never reach; tests/discussions/test_page_cache.py turns it on with real
+    """The anonymous page cache (and the category pages' marks kept beside it) is invalidated
+    after commit, which tests wrapped in a transaction never reach;
+    tests/discussions/test_page_cache.py and test_keyset_pages.py turn them on with real
     transactions."""
-    set_limits(settings, PAGE_CACHE_SECONDS=0)
+    set_limits(settings, PAGE_CACHE_SECONDS=0, LIST_MARK_SECONDS=0)
 
 
 @pytest.fixture(autouse=True)

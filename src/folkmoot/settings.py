@@ -463,6 +463,10 @@ FOLKMOOT = {
     # Topic pages for anonymous readers are cached whole, at most this long (0: never); any
     # change to a post makes them stale at once (discussions/page_cache.py).
     "PAGE_CACHE_SECONDS": env_int("FOLKMOOT_PAGE_CACHE_SECONDS", 300),
+    # Where each page of a category's list begins and ends is kept this long (0: never), so a
+    # deep page seeks to its first topic instead of skipping the ones before (page_cache.py);
+    # any change in the category makes them stale at once.
+    "LIST_MARK_SECONDS": env_int("FOLKMOOT_LIST_MARK_SECONDS", 86400),
     # With read replicas: a browser that wrote reads from the primary this long after, so it
     # sees its own post whatever the replicas' lag.
     "REPLICA_LAG_SECONDS": env_int("FOLKMOOT_REPLICA_LAG_SECONDS", 10),

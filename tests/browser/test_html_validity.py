@@ -7,7 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from folkmoot.faults.views import server_error
-from tests.factories import PASSWORD, MemberFactory
+from tests.conftest import set_limits
+from tests.factories import PASSWORD, MemberFactory, make_topic
 from tests.html_validator import validation_errors
 
 # The browser's side of pages that are the same whatever the database: CI runs these on
@@ -46,6 +47,13 @@ def test_the_pages_have_no_html_errors(forum, settings, tmp_path):
         "404": fetch(guest, "/no-such-page/", 404),
         "language menu": fetch(guest, "/language/?next=/"),
     }
+    # A category of four pages: page 3's "Previous" and "Next" carry topics' list keys.
+    for title in ("A second topic", "A third topic", "A fourth topic"):
+        make_topic(category=category, author=forum["member"], title=title)
+    set_limits(settings, TOPICS_PER_PAGE=1)
+    pages["category page 3 of 4"] = fetch(guest, category.get_absolute_url() + "?page=3")
+    assert "&amp;before=" in pages["category page 3 of 4"]
+    assert "&amp;after=" in pages["category page 3 of 4"]
     arabic = Client()
     arabic.force_login(MemberFactory(language="ar"))
     pages["topic page 1, right to left"] = fetch(arabic, topic.get_absolute_url())

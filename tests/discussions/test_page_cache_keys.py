@@ -44,6 +44,7 @@ def test_the_topic_and_its_existing_pages_are_cached(client):
         "?page=3",  # past the end: shows page 2
         "?page=999999",
         "?utm_source=spam",
+        "?page=2&after=0.1.5",  # a key in the spelling of a category's "Next" link
     ],
 )
 def test_any_other_query_is_rendered_and_not_kept(client, query):

@@ -59,6 +59,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -70,7 +71,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.crypto import get_random_string
 
 from .. import languages, replicas
-from . import pending_cookie, queries
+from . import paging, pending_cookie
 
 SITE_VERSION_KEY = "version:site"
 LOCK_SECONDS = 3  # a render taking longer lets the waiting readers render for themselves
@@ -130,23 +131,39 @@ def bump_version() -> None:
 
 
 def _canonical_query(request) -> str | None:
-    """ "" for no query, "?page=N" for a page number, None for any other query: a page is
-    cached only under the URL that names it (and, once rendered, only if its view marked it
-    as that URL's page: `?page=1` and pages past the end show another page's content), so a
-    stream of `?x=N` or `?page=N` requests cannot fill the cache with copies and evict the
-    rest."""
+    """ "" for no query, "?page=N" for a page number (with "&after=K" or "&before=K" for a
+    category's "Next" and "Previous" links), None for any other query: a page is cached only
+    under the URL that names it (and, once rendered, only if its view marked it as that URL's
+    page: `?page=1` and pages past the end show another page's content, and a "Next" link
+    is that page's only while its key is where the page begins), so a stream of `?x=N` or
+    `?page=N` requests cannot fill the cache with copies and evict the rest."""
     if not request.GET:
         return ""
-    pages = request.GET.getlist("page")
-    if list(request.GET) != ["page"] or len(pages) != 1:
+    names = list(request.GET)
+    if names[0] != "page" or names[1:] not in ([], ["after"], ["before"]):
         return None
-    number = queries.canonical_page_number(pages[0])
-    return None if number is None else f"?page={number}"
+    if any(len(request.GET.getlist(name)) != 1 for name in names):
+        return None
+    number = paging.canonical_page_number(request.GET["page"])
+    if number is None:
+        return None
+    if len(names) == 1:
+        return f"?page={number}"
+    key = request.GET[names[1]]
+    return f"?page={number}&{names[1]}={key}" if paging.LIST_KEY.fullmatch(key) else None
 
 
-def mark_canonical(response: HttpResponse, *, page_number: int) -> HttpResponse:
-    """The view says which page it rendered: the query of the URL that names that page."""
-    response.canonical_query = "" if page_number == 1 else f"?page={page_number}"
+def mark_canonical(
+    response: HttpResponse, *, page_number: int, after: str = "", before: str = ""
+) -> HttpResponse:
+    """The view says which page it rendered: the query of the URL that names that page (with
+    the key of the "Next" or "Previous" link that led there, when it is where that page
+    begins or ends)."""
+    if after or before:
+        side = "after" if after else "before"
+        response.canonical_query = f"?page={page_number}&{side}={after or before}"
+    else:
+        response.canonical_query = "" if page_number == 1 else f"?page={page_number}"
     return response
 
 
@@ -421,3 +438,61 @@ def _cached_or_rendered(request, render, key: str, scope: str):
     finally:
         if locked:
             cache.delete(lock)
+
+
+# --- where the pages of a list begin and end --------------------------------------------------
+#
+# A numbered page deep in a long list (`?page=200` of a category, the last page of a topic of
+# 10,000 posts) would skip thousands of index entries to find its own. Each page rendered
+# leaves where it began and ended here (a category page its first and last topic's list key, a
+# topic page its first and last post's number), under the same versions as the pages (its
+# scope's and the site's), so the next request for it or a neighbour seeks there instead: a
+# change to the category or topic makes them all stale at once, as it does the pages. Kept
+# whether or not whole pages are (members' pages are never cached, and use them too).
+
+
+@dataclass(frozen=True)
+class ListMarks:
+    versions: tuple | None  # None: not kept (turned off, or the cache is unavailable)
+    found: dict[int, tuple[str, str]]  # page number: where it begins and ends
+
+
+NO_MARKS = ListMarks(None, {})
+
+
+def _mark_key(scope: str, number: int) -> str:
+    return f"marks:{scope}:{number}"
+
+
+def list_marks(scope: str, numbers: Iterable[int]) -> ListMarks:
+    """The marks of these pages of the scope's list, where still current: 1 read of the
+    cache."""
+    if not settings.FOLKMOOT["LIST_MARK_SECONDS"]:
+        return NO_MARKS
+    cache = pages_cache()
+    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
+    keys = {number: _mark_key(scope, number) for number in numbers}
+    found = cache.get_many([*version_keys, *keys.values()])
+    versions = tuple(found.get(key) for key in version_keys)
+    if None in versions:
+        return ListMarks(_versions(cache, version_keys), {})
+    marks = {
+        number: found[key][1]
+        for number, key in keys.items()
+        if key in found and found[key][0] == versions
+    }
+    return ListMarks(versions, marks)
+
+
+def remember_list_mark(scope: str, marks: ListMarks, number: int, mark: tuple[str, str]):
+    """Page `number` of the scope's list, just read, begins and ends at `mark`. Not kept
+    within the replica lag of a change: the page may have been read from a replica without
+    it."""
+    if marks.versions is None or marks.found.get(number) == mark:
+        return
+    lag = settings.FOLKMOOT["REPLICA_LAG_SECONDS"]
+    if replicas.replica_aliases() and _changed_within(marks.versions, lag):
+        return
+    pages_cache().set(
+        _mark_key(scope, number), (marks.versions, mark), settings.FOLKMOOT["LIST_MARK_SECONDS"]
+    )

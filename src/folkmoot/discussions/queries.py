@@ -1,12 +1,13 @@
 """Reads shaped for pages. Each costs a fixed number of queries, whatever the page length."""
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import BooleanField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,85 +16,10 @@ from django.utils.translation import pgettext, pgettext_lazy
 from folkmoot.forums.models import Category
 from folkmoot.moderation import policy as moderation_policy
 
-from . import policy
+from . import page_cache, policy
 from .models import REACTION_EMOJI, Post, Reaction, Recommendation, Topic
-
-
-@dataclass(frozen=True)
-class PageWindow:
-    number: int
-    page_count: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.page_count
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def links(self) -> list[int | None]:
-        """The page numbers the pager shows: the first, the last, the current page and two
-        either side; None where pages are left out. At most nine, however long the list."""
-        shown = {
-            1,
-            self.page_count,
-            *range(self.number - WINDOW_RADIUS, self.number + WINDOW_RADIUS + 1),
-        }
-        numbers = sorted(n for n in shown if 1 <= n <= self.page_count)
-        links: list[int | None] = []
-        for n in numbers:
-            if links and n - links[-1] == 2:
-                links.append(n - 1)  # a gap of one page: show it rather than "…"
-            elif links and n - links[-1] > 2:
-                links.append(None)
-            links.append(n)
-        return links
-
-
-# How many page links the pager shows either side of the current page.
-WINDOW_RADIUS = 2
-
-
-# ASCII digits only: str.isdigit() and int() also take "²" and "٣", and int() refuses more
-# than 4,300 digits. No page number needs more than 9.
-PAGE_NUMBER = re.compile(r"[0-9]+")
-PAGE_NUMBER_MAX_DIGITS = 9
-
-
-def canonical_page_number(text: str) -> int | None:
-    """The page `text` names if it is that page's one spelling (digits, no leading zero, at
-    most PAGE_NUMBER_MAX_DIGITS), else None. page_window accepts more ("02"); the page cache
-    keys only this spelling."""
-    if PAGE_NUMBER.fullmatch(text) and text[0] != "0" and len(text) <= PAGE_NUMBER_MAX_DIGITS:
-        return int(text)
-    return None
-
-
-def page_window(*, requested: str | None, item_count: int, per_page: int) -> PageWindow:
-    """Parse ?page=N. Not a number (or 0) is a 404; past the end is the last page."""
-    page_count = max(1, -(-item_count // per_page))
-    if requested in (None, ""):
-        return PageWindow(1, page_count)
-    if not PAGE_NUMBER.fullmatch(requested) or not requested.strip("0"):
-        raise Http404("No such page.")
-    if len(requested.lstrip("0")) > PAGE_NUMBER_MAX_DIGITS:
-        return PageWindow(page_count, page_count)
-    return PageWindow(min(int(requested), page_count), page_count)
-
-
-def _offset(window: PageWindow, per_page: int) -> slice:
-    start = (window.number - 1) * per_page
-    return slice(start, start + per_page)
+from .paging import ListKey, PageWindow, page_window
+from .paging import offset as _offset
 
 
 def index_page() -> list[Category]:
@@ -106,26 +32,81 @@ class CategoryPage:
     category: Category
     topics: list[Topic]
     window: PageWindow
+    # Whether these are the topics `?page=N` shows now: a "Next" or "Previous" link followed
+    # after the list changed shows the topics after (or before) the ones its reader saw,
+    # which is no numbered page, and the page cache does not keep it.
+    is_numbered_page: bool = True
 
 
 # The category list's order; topic_listing_idx matches it column for column.
 CATEGORY_ORDER = ("-is_pinned", "-last_posted_at", "-pk")
+_REVERSED_ORDER = ("is_pinned", "last_posted_at", "pk")
 
 
-def category_page(*, category_id: int, page: str | None) -> CategoryPage:
+def _seek(topics: QuerySet[Topic], key: ListKey, comparison: str) -> QuerySet[Topic]:
+    """The topics on one side of `key` in the list's order (descending: "<" is after it), as
+    one row-value comparison, which both databases read as a range of topic_listing_idx (the
+    same condition spelled with ORs is a scan from the category's first entry)."""
+    when = connections[topics.db].ops.adapt_datetimefield_value(key.last_posted_at)
+    return topics.filter(
+        RawSQL(
+            f'("is_pinned", "last_posted_at", "id") {comparison} (%s, %s, %s)',
+            (key.is_pinned, when, key.id),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def category_page(
+    *, category_id: int, page: str | None, after: str | None = None, before: str | None = None
+) -> CategoryPage:
+    """Page `page` of a category's topics. `after`/`before`: the list key (paging.ListKey) of
+    the last topic of the page before, or the first of the page after, as "Next" and
+    "Previous" carry them: the page then starts (or ends) right there, whatever was added or
+    bumped since, and costs one seek however deep it is."""
     per_page = settings.FOLKMOOT["TOPICS_PER_PAGE"]
+    if after is not None and before is not None:
+        raise Http404("No such page.")
+    seek_after = ListKey.parse(after) if after is not None else None
+    seek_before = ListKey.parse(before) if before is not None else None
     # 1 query: the category (its topic count is denormalized, so no COUNT).
     category = get_object_or_404(Category, pk=category_id)
     window = page_window(requested=page, item_count=category.topic_count, per_page=per_page)
-    # The page's topic ids come from the topic_listing_idx index alone (its order is the list's,
-    # and it holds the columns the filter reads), so page 200 skips index entries, not sorted
-    # rows; then the rows for those ids.
-    page_ids = (
-        Topic.objects.visible()
-        .filter(category=category)
-        .order_by(*CATEGORY_ORDER)
-        .values("pk")[_offset(window, per_page)]
+    number = window.number
+    visible = Topic.objects.visible().filter(category=category)
+    # Ids from the topic_listing_idx index alone (its order is the list's, and it holds the
+    # columns the filter reads); then the rows for those ids. Page 1 reads from the start;
+    # a later page seeks to a key: the link's, or the one the last render of this page or its
+    # neighbour left (page_cache.list_marks), or else skips index entries to it once.
+    scope = page_cache.category_scope(category.pk)
+    marks = (
+        page_cache.list_marks(scope, (number - 1, number, number + 1))
+        if number > 1 or seek_before
+        else page_cache.NO_MARKS
     )
+    descending = visible.order_by(*CATEGORY_ORDER).values("pk")
+    ascending = visible.order_by(*_REVERSED_ORDER).values("pk")
+    # One topic more than a page, in the list's direction: whether "Next" leads anywhere.
+    upto = per_page + 1
+    if seek_after is not None:
+        page_ids = _seek(descending, seek_after, "<")[:upto]
+        is_numbered_page = marks.found.get(number - 1, ("", ""))[1] == after
+    elif seek_before is not None:
+        page_ids = _seek(ascending, seek_before, ">")[:per_page]
+        is_numbered_page = marks.found.get(number + 1, ("", ""))[0] == before
+    elif number in marks.found:
+        page_ids = _seek(descending, ListKey.parse(marks.found[number][0]), "<=")[:upto]
+        is_numbered_page = True
+    elif number - 1 in marks.found:
+        page_ids = _seek(descending, ListKey.parse(marks.found[number - 1][1]), "<")[:upto]
+        is_numbered_page = True
+    elif number + 1 in marks.found:
+        page_ids = _seek(ascending, ListKey.parse(marks.found[number + 1][0]), ">")[:per_page]
+        is_numbered_page = True
+    else:
+        start = (number - 1) * per_page
+        page_ids = descending[start : start + upto]
+        is_numbered_page = True
     # 1 query: a page of topics with author and last poster.
     topics = list(
         Topic.objects.filter(pk__in=page_ids)
@@ -135,7 +116,27 @@ def category_page(*, category_id: int, page: str | None) -> CategoryPage:
         .defer("last_post__body", "last_post__cooked", "author__password")
         .order_by(*CATEGORY_ORDER)
     )
-    return CategoryPage(category=category, topics=topics, window=window)
+    if not is_numbered_page and (not topics or (seek_before and len(topics) < per_page)):
+        # Nothing left after the key, or less than a page before it: the numbered page (for
+        # "Previous", the first), with the queries a numbered page costs; not under this
+        # address, which a made-up key can vary without end, in the page cache.
+        numbered = category_page(category_id=category_id, page=None if seek_before else page)
+        return replace(numbered, is_numbered_page=False)
+    more = len(topics) > per_page or (seek_before is not None or number + 1 in marks.found)
+    topics = topics[:per_page]
+    if topics and is_numbered_page and number > 1:
+        mark = (str(ListKey.of(topics[0])), str(ListKey.of(topics[-1])))
+        page_cache.remember_list_mark(scope, marks, number, mark)
+    if topics:
+        window = replace(
+            window,
+            next_after=str(ListKey.of(topics[-1])),
+            previous_before=str(ListKey.of(topics[0])),
+            more=more,
+        )
+    return CategoryPage(
+        category=category, topics=topics, window=window, is_numbered_page=is_numbered_page
+    )
 
 
 def get_topic(*, topic_id: int, viewer) -> Topic:
@@ -201,11 +202,28 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
     count = topic.next_number - 1 if include_hidden else topic.post_count
     window = page_window(requested=page, item_count=count, per_page=per_page)
     # The page's post ids come from post_reading_idx alone (topic, status, number, and the id),
-    # so a deep page skips index entries instead of sorting the topic's posts with their HTML;
-    # then the 25 rows by id. Seeking by number would skip even that walk, but numbers have
-    # holes where posts were deleted or wait for approval.
-    numbered = _numbered(topic, include_hidden=include_hidden)
-    page_ids = numbered.order_by("number").values("pk")[_offset(window, per_page)]
+    # so a deep page never sorts the topic's posts with their HTML; then the 25 rows by id.
+    # Numbers have holes where posts were deleted or wait for approval, so page N does not
+    # start at a number known beforehand: it seeks to where the last render of it or of a
+    # neighbour began or ended (page_cache.list_marks), or else skips index entries to it.
+    # Moderators' pages list hidden posts too, and always skip.
+    numbered = _numbered(topic, include_hidden=include_hidden).order_by("number").values("pk")
+    number = window.number
+    scope = page_cache.topic_scope(topic.pk)
+    marks = (
+        page_cache.list_marks(scope, (number - 1, number, number + 1))
+        if number > 1 and not include_hidden
+        else page_cache.NO_MARKS
+    )
+    if number in marks.found:
+        page_ids = numbered.filter(number__gte=int(marks.found[number][0]))[:per_page]
+    elif number - 1 in marks.found:
+        page_ids = numbered.filter(number__gt=int(marks.found[number - 1][1]))[:per_page]
+    elif number + 1 in marks.found:
+        before_next = numbered.filter(number__lt=int(marks.found[number + 1][0]))
+        page_ids = before_next.order_by("-number")[:per_page]
+    else:
+        page_ids = numbered[_offset(window, per_page)]
     # 1 query: a page of published posts with their authors.
     posts = list(reading_posts(Post.objects.filter(pk__in=page_ids)))
     if window.number > 1:
@@ -219,6 +237,9 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
         opening_post = posts[0] if posts and posts[0].number == 1 else None
     if opening_post is not None and opening_post.status != Post.Status.PUBLISHED:
         opening_post = None  # a moderator's page 1 of a hidden topic
+    if posts and number > 1:
+        mark = (str(posts[0].number), str(posts[-1].number))
+        page_cache.remember_list_mark(scope, marks, number, mark)
     return TopicPage(
         topic=topic,
         posts=posts,

@@ -45,7 +45,12 @@ def index(request):
 @page_cache.cached_page(scope=lambda category_id, **_: page_cache.category_scope(int(category_id)))
 @require_safe
 def category(request, category_id: int, slug: str = ""):
-    listing = queries.category_page(category_id=category_id, page=request.GET.get("page"))
+    listing = queries.category_page(
+        category_id=category_id,
+        page=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     if slug != listing.category.slug:
         return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
     context = {
@@ -55,7 +60,14 @@ def category(request, category_id: int, slug: str = ""):
         or policy.can_guest_start_topic(request.user, listing.category),
     }
     response = render(request, "discussions/category.html", context)
-    return page_cache.mark_canonical(response, page_number=listing.window.number)
+    if not listing.is_numbered_page:
+        return response  # "Next" followed after the list changed: never cached
+    return page_cache.mark_canonical(
+        response,
+        page_number=listing.window.number,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
 
 
 def render_topic(
