@@ -181,7 +181,7 @@ def _person(request, post: Post, profile_urls: dict | None = None) -> dict:
     return person
 
 
-def _permalinks(site: str):
+def permalinks(site: str):
     """A function from a post id to its permalink, reverse()d once for the page."""
     marker = "2147483647"
     head, tail = reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
@@ -233,7 +233,7 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     }
     if image:
         posting["image"] = image
-    permalink = _permalinks(f"{request.scheme}://{request.get_host()}")
+    permalink = permalinks(f"{request.scheme}://{request.get_host()}")
     profile_urls: dict = {}
     posting["comment"] = [
         {
@@ -253,11 +253,10 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
 # Inside <script>, the HTML parser ends the element at the first "</script" and treats "<!--"
 # specially, whatever JSON says about strings. Escaping every <, > and & as a JSON \u escape
 # (what Django's json_script does) leaves no markup in the element and the same JSON value.
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
+# (Three replace() calls: str.translate with a table looks up every character, ~3 ms a page.)
 def json_ld_script(data: dict) -> SafeString:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
 
 
