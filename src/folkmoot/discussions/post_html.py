@@ -183,8 +183,8 @@ class _PageValues:
         }
 
     def csrf_token(self) -> str:
-        # Asked for only when a row has a form: a page without one sets no CSRF cookie, and
-        # stays cacheable.
+        # Asked for only when a row has a form, as {% csrf_token %} did: asking marks the
+        # response to set the CSRF cookie.
         if "csrf_token" not in self.values:
             self.values["csrf_token"] = get_token(self.request)
         return self.values["csrf_token"]
