@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -137,17 +137,19 @@ def post_rows(
         link = permalink(post.pk)
         share_url = topic_url if post.number == 1 else site_url + link
         author = post.author.display_name if post.author else ""
+        # Escaped here, once each: names and addresses may hold anything; numbers, the
+        # frame (our own template's output) and quoted URLs need nothing.
         values = {
-            "pk": post.pk,
-            "number": post.number,
-            "author_id": post.author_id or "",
+            "pk": str(post.pk),
+            "number": str(post.number),
+            "author_id": str(post.author_id or ""),
             "frame": frame,
-            "author_name": author or gettext("Guest"),
-            "author_display": author,
-            "permalink": link,
-            "share_url": share_url,
+            "author_name": escape(author or gettext("Guest")),
+            "author_display": escape(author),
+            "permalink": escape(link),
+            "share_url": escape(share_url),
             "share_url_q": quote(share_url, safe=""),
-            **{f"count_{kind}": counts.get(kind, 0) for kind in shape.reacted},
+            **{f"count_{kind}": str(int(counts.get(kind, 0))) for kind in shape.reacted},
         }
         rows.append(PostRow(post=post, html=_stamp(shape, page).fill(values, page)))
     return rows
@@ -218,9 +220,8 @@ class _Stamp:
     def fill(self, values: dict, page: _PageValues) -> str:
         if self.has_form:
             page.csrf_token()
-        escaped = {name: conditional_escape(value) for name, value in values.items()}
-        # Our template's output, every value escaped above.
-        return mark_safe(self.pattern.format_map(escaped | page.values))
+        # Our template's output, every value escaped (post_rows, _PageValues).
+        return mark_safe(self.pattern.format_map(values | page.values))
 
 
 _stamps: dict[tuple, _Stamp] = {}
