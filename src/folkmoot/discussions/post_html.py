@@ -86,9 +86,9 @@ class PostRow:
 def post_rows(
     request, listing, *, topic, is_moderator: bool, can_quote: bool, unread_from: int | None
 ) -> list[PostRow]:
-    """The page's posts with their frames, reaction counts (from each post's row), the
-    member's own reactions (1 query, members only), the members they ignore (1 query, members
-    only) and recommendation marks."""
+    """The page's posts, each as the reader sees it: its frame in its row (reaction counts
+    from the post's row, the member's own reactions: 1 query, members only, the members they
+    ignore: 1 query, members only, recommendation marks, the reader's links)."""
     user = request.user
     mine = queries.own_reactions(member=user, posts=listing.posts)
     ignored = accounts_queries.ignored_ids(user)
@@ -232,16 +232,13 @@ def _stamp(shape: _RowShape, page: _PageValues) -> _Stamp:
     key = (shape, page.shape)
     stamp = _stamps.get(key)
     if stamp is None:
-        stamp = _Stamp(_row_template().render(_row_context(shape, page.shape)))
+        template = get_template("discussions/_post_row.html")
+        stamp = _Stamp(template.render(_row_context(shape, page.shape)))
         if not settings.DEBUG:  # while developing, templates change under a running server
             if len(_stamps) >= _MAX_STAMPS:
                 _stamps.clear()
             _stamps[key] = stamp
     return stamp
-
-
-def _row_template():
-    return get_template("discussions/_post_row.html")
 
 
 def _slot(name: str) -> str:
@@ -253,7 +250,7 @@ def _row_context(shape: _RowShape, page_shape: tuple) -> dict:
     _language, is_authenticated, is_staff, is_moderator, can_quote, topic_deleted = page_shape
     reactions = [
         replace(count, count=_slot(f"count_{count.kind}") if count.kind in shape.reacted else 0)
-        for count in queries.reaction_counts(SimpleNamespace(reaction_counts={}))
+        for count in queries.reaction_counts(Post(reaction_counts={}))  # names, emoji
     ]
     return {
         "row": SimpleNamespace(
