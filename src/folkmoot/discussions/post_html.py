@@ -225,7 +225,7 @@ class _Stamp:
 
 
 _stamps: dict[tuple, _Stamp] = {}
-_MAX_STAMPS = 2000
+_MAX_STAMPS = 500  # a pattern is 3-10 KB; a forum uses a few dozen
 
 
 def _stamp(shape: _RowShape, page: _PageValues) -> _Stamp:
