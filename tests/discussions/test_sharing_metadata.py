@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from folkmoot.discussions import services
 from tests.factories import CategoryFactory, MemberFactory, make_topic
@@ -297,3 +298,19 @@ def test_long_posts_are_cut_to_an_excerpt(client, member):
     assert len(forum_posting(html)["text"]) <= 1000
     assert forum_posting(html)["text"].endswith("…")
     assert len(read(html).meta["og:description"]) <= 200
+
+
+def test_each_authors_json_ld_address_is_their_profile_page_whatever_their_name(client, db):
+    # Profile addresses are made from one reverse() for the page: a name with letters beyond
+    # ASCII and the punctuation usernames allow must come out as reverse() makes it.
+    names = ["jörg.o+x@y-z_", "Zoë", "plain"]
+    topic = make_topic(author=MemberFactory(username=names[0]))
+    for name in names[1:]:
+        services.reply(topic=topic, author=MemberFactory(username=name), body="Hello there")
+    posting = forum_posting(client.get(topic.get_absolute_url()).text)
+    addresses = [posting["author"]["url"]] + [
+        reply["author"]["url"] for reply in posting["comment"]
+    ]
+    assert addresses == [f"http://testserver{reverse('profile', args=[name])}" for name in names]
+    for address in addresses:
+        assert client.get(address.removeprefix("http://testserver")).status_code == 200

@@ -7,20 +7,33 @@ is cached under a key that changes whenever what it shows changes: the post's co
 the author's post count and picture, the host the share links name, and the reader's time
 zone and language. The parts that
 differ per reader (edit and moderation links) stay outside the cache.
+
+The row around each frame (reactions, share box, quote, edit and moderation links) differs per
+reader, but only in a few flags: the template for it is rendered once per shape (those flags,
+the reader's kind and language) with placeholders for the per-post values, kept in this
+process (it holds no data, only markup and translations), and each post fills the
+placeholders in. A page of 25 posts then costs a few template renders, not 25.
 """
 
 import hashlib
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass, replace
+from types import SimpleNamespace
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from folkmoot.accounts import queries as accounts_queries
 
-from . import policy, queries
-from .models import Post
+from . import policy, queries, sharing
+from .models import REACTION_EMOJI, Post
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -64,42 +77,201 @@ def render_post_frames(request, posts: list[Post], *, topic) -> list[tuple[Post,
 
 @dataclass(frozen=True)
 class PostRow:
-    """One post of a topic page: its cached frame, and what the reader's own row shows."""
+    """One post of a topic page, as the page shows it to this reader."""
 
     post: Post
-    frame: str
-    reactions: list
-    mine: str | None  # the reader's reaction, for members (pages for members are never cached)
-    can_react: bool
-    recommended: bool
-    can_nominate: bool  # may suggest it for recommendation (members only: never cached)
-    share_url: str  # the post's permalink; the first post shares the topic
-    ignored: bool  # by a reader who ignores its author: shown collapsed
+    html: str
 
 
-def post_rows(request, listing, *, topic) -> list[PostRow]:
-    """The page's posts with their frames, reaction counts (from each post's row), the
-    member's own reactions (1 query, members only), the members they ignore (1 query, members
-    only) and recommendation marks."""
-    mine = queries.own_reactions(member=request.user, posts=listing.posts)
-    ignored = accounts_queries.ignored_ids(request.user)
+def post_rows(
+    request, listing, *, topic, is_moderator: bool, can_quote: bool, unread_from: int | None
+) -> list[PostRow]:
+    """The page's posts, each as the reader sees it: its frame in its row (reaction counts
+    from the post's row, the member's own reactions: 1 query, members only, the members they
+    ignore: 1 query, members only, recommendation marks, the reader's links)."""
+    user = request.user
+    mine = queries.own_reactions(member=user, posts=listing.posts)
+    ignored = accounts_queries.ignored_ids(user)
     recommended = listing.recommended_post_ids
     site_url = f"{request.scheme}://{request.get_host()}"
     topic_url = site_url + topic.get_absolute_url()
+    permalink = sharing.permalinks("")
+    page = _PageValues(
+        request,
+        title=topic.title,
+        quote_page=f"page={listing.window.number}&" if listing.window.number > 1 else "",
+        shape=(
+            translation.get_language(),
+            user.is_authenticated,
+            user.is_staff,
+            is_moderator,
+            can_quote,
+            topic.is_deleted,
+        ),
+    )
+    hidden_template = None
     rows = []
     for post, frame in render_post_frames(request, listing.posts, topic=topic):
         post.topic = topic  # the page's topic: asking the policy costs no query
-        rows.append(
-            PostRow(
-                post=post,
-                frame=frame,
-                reactions=queries.reaction_counts(post),
-                mine=mine.get(post.pk),
-                can_react=policy.can_react(request.user, post),
-                recommended=post.pk in recommended,
-                can_nominate=post.pk not in recommended and policy.can_nominate(request.user, post),
-                share_url=topic_url if post.number == 1 else site_url + post.get_absolute_url(),
-                ignored=post.author_id in ignored,
-            )
+        if post.status != Post.Status.PUBLISHED:  # a moderator's page: shown in its place
+            hidden_template = hidden_template or get_template("moderation/_hidden_post.html")
+            context = {"post": post, "frame": frame, "csrf_token": page.csrf_token()}
+            rows.append(PostRow(post=post, html=mark_safe(hidden_template.render(context))))
+            continue
+        own = user.is_authenticated and post.author_id == user.pk
+        is_recommended = post.pk in recommended
+        counts = post.reaction_counts or {}
+        shape = _RowShape(
+            recommended=is_recommended,
+            unread=bool(unread_from) and post.number >= unread_from,
+            first_unread=post.number == unread_from,
+            ignored=post.author_id in ignored,
+            can_react=policy.can_react(user, post),
+            mine=mine.get(post.pk),
+            reacted=tuple(kind for kind in _KINDS if counts.get(kind)),
+            can_nominate=not is_recommended and policy.can_nominate(user, post),
+            own_post=own,
+            others_post=bool(post.author_id) and not own,
+            first_post=post.number == 1,
         )
+        link = permalink(post.pk)
+        share_url = topic_url if post.number == 1 else site_url + link
+        author = post.author.display_name if post.author else ""
+        # Escaped here, once each: names and addresses may hold anything; numbers, the
+        # frame (our own template's output) and quoted URLs need nothing.
+        values = {
+            "pk": str(post.pk),
+            "number": str(post.number),
+            "author_id": str(post.author_id or ""),
+            "frame": frame,
+            "author_name": escape(author or gettext("Guest")),
+            "author_display": escape(author),
+            "permalink": escape(link),
+            "share_url": escape(share_url),
+            "share_url_q": quote(share_url, safe=""),
+            **{f"count_{kind}": str(int(counts.get(kind, 0))) for kind in shape.reacted},
+        }
+        rows.append(PostRow(post=post, html=_stamp(shape, page).fill(values, page)))
     return rows
+
+
+@dataclass(frozen=True)
+class _RowShape:
+    """What makes one post's row differ from another's beyond the values filled in."""
+
+    recommended: bool
+    unread: bool
+    first_unread: bool
+    ignored: bool
+    can_react: bool
+    mine: str | None
+    reacted: tuple[str, ...]  # the kinds with a count: their chips show
+    can_nominate: bool
+    own_post: bool
+    others_post: bool  # by a member other than the reader
+    first_post: bool
+
+
+class _PageValues:
+    """The values that are the same for every post of the page, escaped once."""
+
+    def __init__(self, request, *, title: str, quote_page: str, shape: tuple):
+        self.request = request
+        self.shape = shape
+        self.values = {
+            "title": conditional_escape(title),
+            "title_q": quote(title, safe=""),
+            "quote_page": conditional_escape(quote_page),
+        }
+
+    def csrf_token(self) -> str:
+        # Asked for only when a row has a form, as {% csrf_token %} did: asking marks the
+        # response to set the CSRF cookie.
+        if "csrf_token" not in self.values:
+            self.values["csrf_token"] = get_token(self.request)
+        return self.values["csrf_token"]
+
+
+# Placeholders are digits: they pass through escaping, urlencode and the URL patterns'
+# <int:...> converters unchanged, and no template or translation contains them.
+_PLACEHOLDER = "90817{:03d}62534"
+_PLACEHOLDER_RE = re.compile(r"90817(\d{3})62534")
+_KINDS = [kind.value for kind in REACTION_EMOJI]
+_SLOTS = [
+    *("pk", "number", "author_id", "frame", "author_name", "author_display", "permalink"),
+    *("share_url", "share_url_q", "title", "title_q", "quote_page", "csrf_token"),
+    *(f"count_{kind}" for kind in _KINDS),
+]
+
+
+class _Stamp:
+    """A row rendered with placeholders, as a str.format() pattern naming the slots."""
+
+    def __init__(self, html: str):
+        parts = _PLACEHOLDER_RE.split(html)
+        self.pattern = "".join(
+            part.replace("{", "{{").replace("}", "}}")
+            if index % 2 == 0
+            else f"{{{_SLOTS[int(part)]}}}"
+            for index, part in enumerate(parts)
+        )
+        self.has_form = "{csrf_token}" in self.pattern
+
+    def fill(self, values: dict, page: _PageValues) -> str:
+        if self.has_form:
+            page.csrf_token()
+        # Our template's output, every value escaped (post_rows, _PageValues).
+        return mark_safe(self.pattern.format_map(values | page.values))
+
+
+_stamps: dict[tuple, _Stamp] = {}
+_MAX_STAMPS = 500  # a pattern is 3-10 KB; a forum uses a few dozen
+
+
+def _stamp(shape: _RowShape, page: _PageValues) -> _Stamp:
+    key = (shape, page.shape)
+    stamp = _stamps.get(key)
+    if stamp is None:
+        template = get_template("discussions/_post_row.html")
+        stamp = _Stamp(template.render(_row_context(shape, page.shape)))
+        if not settings.DEBUG:  # while developing, templates change under a running server
+            if len(_stamps) >= _MAX_STAMPS:
+                _stamps.clear()
+            _stamps[key] = stamp
+    return stamp
+
+
+def _slot(name: str) -> str:
+    return _PLACEHOLDER.format(_SLOTS.index(name))
+
+
+def _row_context(shape: _RowShape, page_shape: tuple) -> dict:
+    """The row template's context, every per-post and per-page value a placeholder."""
+    _language, is_authenticated, is_staff, is_moderator, can_quote, topic_deleted = page_shape
+    reactions = [
+        replace(count, count=_slot(f"count_{count.kind}") if count.kind in shape.reacted else 0)
+        for count in queries.reaction_counts(Post(reaction_counts={}))  # names, emoji
+    ]
+    return {
+        "row": SimpleNamespace(
+            **asdict(shape),
+            reactions=reactions,
+            frame=_slot("frame"),
+            author_display=_slot("author_display"),
+            permalink=_slot("permalink"),
+            share_url=_slot("share_url"),
+            share_url_q=_slot("share_url_q"),
+        ),
+        "post": SimpleNamespace(
+            pk=_slot("pk"), number=_slot("number"), author_id=_slot("author_id")
+        ),
+        "topic": SimpleNamespace(
+            title=_slot("title"), title_q=_slot("title_q"), is_deleted=topic_deleted
+        ),
+        "user": SimpleNamespace(is_authenticated=is_authenticated, is_staff=is_staff),
+        "author_name": _slot("author_name"),
+        "quote_page": _slot("quote_page"),
+        "csrf_token": _slot("csrf_token"),
+        "is_moderator": is_moderator,
+        "can_quote": can_quote,
+    }

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -166,22 +167,26 @@ def for_topic_page(request, *, topic: Topic, opening_post: Post | None, posts: l
     )
 
 
-def _person(request, post: Post, profile_urls: dict | None = None) -> dict:
-    """The author as a schema.org Person; `profile_urls` remembers each author's URL for the
-    page (reverse() for each of a page's posts cost more than the rest of the JSON-LD)."""
+def _person(post: Post, profile_url) -> dict:
+    """The author as a schema.org Person, with their profile's address (profile_urls)."""
     person = {"@type": "Person", "name": author_name(post)}
-    if profile_urls is None:
-        url = author_url(request, post)
-    elif post.author_id not in profile_urls:
-        url = profile_urls[post.author_id] = author_url(request, post)
-    else:
-        url = profile_urls[post.author_id]
-    if url:
-        person["url"] = url
+    if post.author is not None:
+        person["url"] = profile_url(post.author.username)
     return person
 
 
-def _permalinks(site: str):
+def profile_urls(request):
+    """A function from a username to its profile's absolute URL, reverse()d once for the page
+    (reverse() for each of a page's authors cost more than the rest of the JSON-LD). The name
+    is quoted as reverse() quotes a path."""
+    marker = "2147483647"
+    head, tail = reverse("profile", args=[marker]).split(marker)
+    return lambda username: request.build_absolute_uri(
+        f"{head}{quote(username, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
+    )
+
+
+def permalinks(site: str):
     """A function from a post id to its permalink, reverse()d once for the page."""
     marker = "2147483647"
     head, tail = reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
@@ -211,6 +216,7 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     `dateModified`, `interactionStatistic`, `comment`, `author.url`. A non-threaded forum
     nests its replies as comments of the original post, and a later page repeats the original
     post with the URL of the topic's first page."""
+    profile_url = profile_urls(request)
     posting = {
         "@context": "https://schema.org",
         "@type": "DiscussionForumPosting",
@@ -219,7 +225,7 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
         "mainEntityOfPage": page_url,
         "headline": topic.title,
         "text": plain_text(opening_post, JSON_LD_TEXT_CHARS),
-        "author": _person(request, opening_post),
+        "author": _person(opening_post, profile_url),
         **_dates(opening_post),
         "articleSection": topic.category.name,
         "interactionStatistic": [
@@ -233,15 +239,14 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     }
     if image:
         posting["image"] = image
-    permalink = _permalinks(f"{request.scheme}://{request.get_host()}")
-    profile_urls: dict = {}
+    permalink = permalinks(f"{request.scheme}://{request.get_host()}")
     posting["comment"] = [
         {
             "@type": "Comment",
             "@id": permalink(reply.pk),
             "url": permalink(reply.pk),
             "text": plain_text(reply, JSON_LD_TEXT_CHARS),
-            "author": _person(request, reply, profile_urls),
+            "author": _person(reply, profile_url),
             **_dates(reply),
             "interactionStatistic": _likes(reply),
         }
@@ -253,11 +258,10 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
 # Inside <script>, the HTML parser ends the element at the first "</script" and treats "<!--"
 # specially, whatever JSON says about strings. Escaping every <, > and & as a JSON \u escape
 # (what Django's json_script does) leaves no markup in the element and the same JSON value.
-_SCRIPT_SAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
+# (Three replace() calls: str.translate with a table looks up every character, ~3 ms a page.)
 def json_ld_script(data: dict) -> SafeString:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
 
 

@@ -94,12 +94,20 @@ def render_topic(
         # "Quote" without JavaScript: the reply box opens with the quoted post in it.
         quote = queries.quote_of(post_id=request.GET["quote"], viewer=request.user)
         reply_form = (GuestReplyForm if can_guest_reply else PostForm)(initial={"body": quote})
+    unread_from = read_state.unread_from(topic.pk, listing.posts)
     context = {
-        "unread_from": read_state.unread_from(topic.pk, listing.posts),
+        "unread_from": unread_from,
         "poll_seconds": settings.FOLKMOOT["NEW_REPLIES_POLL_SECONDS"],
         "live_url": stream_url(request, f"/live/t/{topic.pk}/"),
         "listing": listing,
-        "post_rows": post_rows(request, listing, topic=topic),
+        "post_rows": post_rows(
+            request,
+            listing,
+            topic=topic,
+            is_moderator=is_moderator,
+            can_quote=can_reply or can_guest_reply,
+            unread_from=unread_from,
+        ),
         "topic": topic,
         "reply_form": reply_form
         or (
