@@ -5,10 +5,13 @@ seed topic loaded through Spirit's forms, 25 comments a page), starts it and Fol
 data, SQLite, `folkmoot serve --workers 2`, page cache off so every page is rendered fresh;
 both on Granian WSGI with 2 workers), checks that each serves its topic page with the 25
 posts, then runs `wrk` in interleaved rounds (Folkmoot, Spirit, Folkmoot, Spirit, ...) as an
-anonymous reader and as a signed-in member (the session cookie passed to wrk with -H).
-Prints requests/s, p50/p99 latency for every run, then medians, per-round ratios and spread.
+anonymous reader and as a signed-in member (the session cookie passed to wrk with -H), and
+with --cached also against a second Folkmoot with its anonymous page cache on (the default).
+Prints requests/s, p50/p99 latency and the servers' CPU time per request (user + system of
+Granian's processes, from /proc: what a page costs, which a loaded machine disturbs far less
+than throughput) for every run, then medians, per-round ratios and spread.
 
-    uv run python bench/peer_comparison.py [--rounds 3] [--duration 10s] [--no-setup]
+    uv run python bench/peer_comparison.py [--rounds 3] [--duration 10s] [--cached] [--no-setup]
 
 The machine's load moves both forums' numbers; the per-round ratios of adjacent runs are what
 to compare across runs. Results: BENCHMARKS.md, "Against django-spirit".
@@ -203,16 +206,25 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--folkmoot-port", type=int, default=8866)
     parser.add_argument("--spirit-port", type=int, default=8876)
+    parser.add_argument("--cached-port", type=int, default=8886)
+    parser.add_argument(
+        "--cached", action="store_true", help="also Folkmoot with its page cache on (the default)"
+    )
     parser.add_argument("--no-setup", action="store_true", help="Spirit is already set up")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed (Debian's package)")
 
-    os.environ["FOLKMOOT_PAGE_CACHE_SECONDS"] = "0"  # every page rendered fresh
-    with (
-        running_spirit(args.spirit_port, setup=not args.no_setup) as spirit_url,
-        running_forum("serve", "--workers", "2", port=args.folkmoot_port) as forum,
-    ):
+    with contextlib.ExitStack() as running:
+        spirit_url = running.enter_context(
+            running_spirit(args.spirit_port, setup=not args.no_setup)
+        )
+        os.environ["FOLKMOOT_PAGE_CACHE_SECONDS"] = "0"  # every page rendered fresh
+        serve = ("serve", "--workers", "2")
+        forum = running.enter_context(running_forum(*serve, port=args.folkmoot_port))
+        del os.environ["FOLKMOOT_PAGE_CACHE_SECONDS"]
+        if args.cached:  # a second Folkmoot as it ships: anonymous pages from its cache
+            cached = running.enter_context(running_forum(*serve, port=args.cached_port))
         give_folkmoot_reader_a_password(forum)
         folkmoot_topic = forum.base_url + forum.seed_topic_path()
         spirit_topic = spirit_url + SPIRIT_TOPIC
@@ -234,10 +246,19 @@ def main() -> None:
                 Target("spirit", spirit_topic + "?page=1", args.spirit_port, spirit_member),
             ],
         }
+        if args.cached:
+            scenarios["cached"] = [
+                Target("folkmoot", cached.base_url + cached.seed_topic_path(), args.cached_port),
+                Target("spirit", spirit_topic, args.spirit_port),
+            ]
         for scenario, targets in scenarios.items():
             for target in targets:
                 size = check_page(target, signed_in=scenario == "signed-in")
-                print(f"{scenario} {target.name}: 200, {POSTS_ON_PAGE} posts, {size} bytes")
+                processes = len(server_pids(target.port))
+                print(
+                    f"{scenario} {target.name}: 200, {POSTS_ON_PAGE} posts, {size} bytes, "
+                    f"{processes} server processes (Granian's main and 2 workers)"
+                )
                 wrk(wrk_command(target, args, "3s"), target.port)  # warm up (templates, caches)
 
         print(f"wrk: {' '.join(wrk_command(scenarios['anonymous'][0], args, args.duration))}")
