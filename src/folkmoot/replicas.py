@@ -17,6 +17,9 @@ from django.conf import settings
 # Set for the length of one request that may read from a replica; never set otherwise
 # (the worker, commands, and every other request read from the primary).
 _replica_allowed = contextvars.ContextVar("folkmoot_replica_allowed", default=False)
+# Set by from_the_primary(): the page cache renders a page through the rest of the middleware
+# stack, this one's included, which must not allow the replica again.
+_primary_required = contextvars.ContextVar("folkmoot_primary_required", default=False)
 
 # The browser that wrote reads from the primary until this cookie expires.
 READ_YOUR_WRITES_COOKIE = "folkmoot_primary"
@@ -30,11 +33,13 @@ def replica_aliases() -> list[str]:
 @contextlib.contextmanager
 def from_the_primary():
     """Every read inside goes to the primary, whatever the request allows."""
-    token = _replica_allowed.set(False)
+    allowed = _replica_allowed.set(False)
+    required = _primary_required.set(True)
     try:
         yield
     finally:
-        _replica_allowed.reset(token)
+        _primary_required.reset(required)
+        _replica_allowed.reset(allowed)
 
 
 class ReplicaRouter:
@@ -66,7 +71,8 @@ class ReplicaMiddleware:
 
     def __call__(self, request):
         allowed = (
-            request.method in SAFE_METHODS
+            not _primary_required.get()
+            and request.method in SAFE_METHODS
             and READ_YOUR_WRITES_COOKIE not in request.COOKIES
             and not request.user.is_authenticated
         )
