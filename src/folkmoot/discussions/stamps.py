@@ -32,9 +32,10 @@ class Stamp:
             else f"{{{slots[int(part)]}}}"
             for index, part in enumerate(parts)
         )
+        self.used = frozenset(slots[int(part)] for part in parts[1::2])
 
     def uses(self, name: str) -> bool:
-        return f"{{{name}}}" in self.pattern
+        return name in self.used
 
     def fill(self, values: dict) -> SafeString:
         # Our template's output, every value escaped by the caller.
