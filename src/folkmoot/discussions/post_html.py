@@ -16,12 +16,10 @@ placeholders in. A page of 25 posts then costs a few template renders, not 25.
 """
 
 import hashlib
-import re
 from dataclasses import asdict, dataclass, replace
 from types import SimpleNamespace
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -32,7 +30,7 @@ from django.utils.translation import gettext
 
 from folkmoot.accounts import queries as accounts_queries
 
-from . import policy, queries, sharing
+from . import policy, queries, sharing, stamps
 from .models import REACTION_EMOJI, Post
 
 CACHE_SECONDS = 24 * 60 * 60
@@ -151,7 +149,7 @@ def post_rows(
             "share_url_q": quote(share_url, safe=""),
             **{f"count_{kind}": str(int(counts.get(kind, 0))) for kind in shape.reacted},
         }
-        rows.append(PostRow(post=post, html=_stamp(shape, page).fill(values, page)))
+        rows.append(PostRow(post=post, html=_fill(shape, page, values)))
     return rows
 
 
@@ -192,57 +190,25 @@ class _PageValues:
         return self.values["csrf_token"]
 
 
-# Placeholders are digits: they pass through escaping, urlencode and the URL patterns'
-# <int:...> converters unchanged, and no template or translation contains them.
-_PLACEHOLDER = "90817{:03d}62534"
-_PLACEHOLDER_RE = re.compile(r"90817(\d{3})62534")
 _KINDS = [kind.value for kind in REACTION_EMOJI]
-_SLOTS = [
-    *("pk", "number", "author_id", "frame", "author_name", "author_display", "permalink"),
-    *("share_url", "share_url_q", "title", "title_q", "quote_page", "csrf_token"),
-    *(f"count_{kind}" for kind in _KINDS),
-]
+_STAMPS = stamps.Stamps(
+    "discussions/_post_row.html",
+    [
+        *("pk", "number", "author_id", "frame", "author_name", "author_display", "permalink"),
+        *("share_url", "share_url_q", "title", "title_q", "quote_page", "csrf_token"),
+        *(f"count_{kind}" for kind in _KINDS),
+    ],
+)
 
 
-class _Stamp:
-    """A row rendered with placeholders, as a str.format() pattern naming the slots."""
-
-    def __init__(self, html: str):
-        parts = _PLACEHOLDER_RE.split(html)
-        self.pattern = "".join(
-            part.replace("{", "{{").replace("}", "}}")
-            if index % 2 == 0
-            else f"{{{_SLOTS[int(part)]}}}"
-            for index, part in enumerate(parts)
-        )
-        self.has_form = "{csrf_token}" in self.pattern
-
-    def fill(self, values: dict, page: _PageValues) -> str:
-        if self.has_form:
-            page.csrf_token()
-        # Our template's output, every value escaped (post_rows, _PageValues).
-        return mark_safe(self.pattern.format_map(values | page.values))
+def _fill(shape: _RowShape, page: _PageValues, values: dict) -> str:
+    stamp = _STAMPS.get((shape, page.shape), lambda: _row_context(shape, page.shape))
+    if stamp.uses("csrf_token"):
+        page.csrf_token()
+    return stamp.fill(values | page.values)
 
 
-_stamps: dict[tuple, _Stamp] = {}
-_MAX_STAMPS = 500  # a pattern is 3-10 KB; a forum uses a few dozen
-
-
-def _stamp(shape: _RowShape, page: _PageValues) -> _Stamp:
-    key = (shape, page.shape)
-    stamp = _stamps.get(key)
-    if stamp is None:
-        template = get_template("discussions/_post_row.html")
-        stamp = _Stamp(template.render(_row_context(shape, page.shape)))
-        if not settings.DEBUG:  # while developing, templates change under a running server
-            if len(_stamps) >= _MAX_STAMPS:
-                _stamps.clear()
-            _stamps[key] = stamp
-    return stamp
-
-
-def _slot(name: str) -> str:
-    return _PLACEHOLDER.format(_SLOTS.index(name))
+_slot = _STAMPS.slot
 
 
 def _row_context(shape: _RowShape, page_shape: tuple) -> dict:

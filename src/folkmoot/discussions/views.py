@@ -20,7 +20,7 @@ from folkmoot.live.address import stream_url
 from folkmoot.notifications import queries as notification_queries
 from folkmoot.refusal import Refusal
 
-from . import page_cache, pending_cookie, policy, queries, services, sharing
+from . import page_cache, pending_cookie, policy, queries, services, sharing, topic_rows
 from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
 from .pages import LAST_PAGE, pending_post_url, post_url
@@ -53,9 +53,10 @@ def category(request, category_id: int, slug: str = ""):
     )
     if slug != listing.category.slug:
         return HttpResponsePermanentRedirect(listing.category.get_absolute_url())
+    unread_ids = notification_queries.unread_topic_ids(request.user, listing.topics)
     context = {
         "listing": listing,
-        "unread_ids": notification_queries.unread_topic_ids(request.user, listing.topics),
+        "topic_rows": topic_rows.topic_rows(listing.topics, unread_ids=unread_ids),
         "can_start_topic": policy.can_start_topic(request.user, listing.category)
         or policy.can_guest_start_topic(request.user, listing.category),
     }

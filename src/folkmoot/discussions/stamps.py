@@ -1,0 +1,66 @@
+"""Rows drawn from patterns: a row template rendered once per shape, values filled per row.
+
+A list page (a topic's posts, a category's topics) shows the same few row shapes over and
+over; rendering the row template for each costs most of the page. Instead the template is
+rendered once per shape (the flags that change its markup, the reader's language) with a
+placeholder for every per-row value, kept in this process (it holds no data, only markup and
+translations), and each row fills the placeholders in with values escaped once by the caller.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+# Placeholders are digits: they pass through escaping, urlencode and the URL patterns'
+# <int:...> converters unchanged, and no template or translation contains them.
+_PLACEHOLDER = "90817{:03d}62534"
+_PLACEHOLDER_RE = re.compile(r"90817(\d{3})62534")
+_MAX_STAMPS = 500  # a pattern is 1-10 KB; a forum uses a few dozen per kind of row
+
+
+class Stamp:
+    """A row rendered with placeholders, as a str.format() pattern naming the slots."""
+
+    def __init__(self, html: str, slots: list[str]):
+        parts = _PLACEHOLDER_RE.split(html)
+        self.pattern = "".join(
+            part.replace("{", "{{").replace("}", "}}")
+            if index % 2 == 0
+            else f"{{{slots[int(part)]}}}"
+            for index, part in enumerate(parts)
+        )
+        self.used = frozenset(slots[int(part)] for part in parts[1::2])
+
+    def uses(self, name: str) -> bool:
+        return name in self.used
+
+    def fill(self, values: dict) -> SafeString:
+        # Our template's output, every value escaped by the caller.
+        return mark_safe(self.pattern.format_map(values))
+
+
+class Stamps:
+    """One row template's patterns, by shape."""
+
+    def __init__(self, template_name: str, slots: list[str]):
+        self.template_name = template_name
+        self.slots = slots
+        self._stamps: dict = {}
+
+    def slot(self, name: str) -> str:
+        """The placeholder standing for `name` in the row template's context."""
+        return _PLACEHOLDER.format(self.slots.index(name))
+
+    def get(self, shape, context: Callable[[], dict]) -> Stamp:
+        """The pattern for this shape (hashable), rendering `context()` the first time."""
+        stamp = self._stamps.get(shape)
+        if stamp is None:
+            stamp = Stamp(get_template(self.template_name).render(context()), self.slots)
+            if not settings.DEBUG:  # while developing, templates change under a running server
+                if len(self._stamps) >= _MAX_STAMPS:
+                    self._stamps.clear()
+                self._stamps[shape] = stamp
+        return stamp
