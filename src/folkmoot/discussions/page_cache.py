@@ -126,12 +126,21 @@ def bump(*, topics: Iterable[int] = (), categories: Iterable[int] = ()) -> None:
     and the index, are stale."""
     scopes = [topic_scope(pk) for pk in topics] + [category_scope(pk) for pk in categories]
     tokens = {_version_key(scope): _token() for scope in [*scopes, INDEX_SCOPE]}
-    pages_cache().set_many(tokens, timeout=None)
+    _changed(lambda cache: cache.set_many(tokens, timeout=None))
 
 
 def bump_version() -> None:
     """Every cached page is stale (bulk loads, restores)."""
-    pages_cache().set(SITE_VERSION_KEY, _token(), timeout=None)
+    _changed(lambda cache: cache.set(SITE_VERSION_KEY, _token(), timeout=None))
+
+
+def _changed(change: Callable) -> None:
+    """Makes a change to versions, and with Redis returns once every process that keeps
+    versions in its memory has been told (faults/tracked_keys.py)."""
+    cache = pages_cache()
+    change(cache)
+    if after_tracked_change := getattr(cache, "after_tracked_change", None):
+        after_tracked_change()
 
 
 def _canonical_query(request) -> str | None:
@@ -456,7 +465,9 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
 def _hit(request, cache, key: str, scope: str) -> tuple[_Copy | None, tuple]:
     """The stored copy if it is current (else None), and the versions read."""
     version_keys = [SITE_VERSION_KEY, _version_key(scope)]
-    found = cache.get_many([*version_keys, key])  # the one round trip of a hit
+    # One read: from Redis, of the values this process keeps current by client tracking.
+    read = getattr(cache, "get_many_tracked", cache.get_many)
+    found = read([*version_keys, key])
     entry = found.get(key)
     versions = tuple(found.get(version) for version in version_keys)
     served = _copy_to_serve(request, cache, entry) if entry and entry[0] == versions else None
