@@ -97,17 +97,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so everything after it (limits, bans, allauth) sees the client, not the proxy.
-    "folkmoot.client_address.ClientAddressMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     # Compresses pages (the topic page is ~5x smaller). Pages carry CSRF tokens, so BREACH
     # applies: Django masks the form token afresh in every response and this middleware pads
     # each gzip stream with random bytes ("Heal the BREACH"), which together defeat it.
+    # (Cached pages come compressed already, and it passes them on as they are.)
     "django.middleware.gzip.GZipMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers' cached pages, served before the work below (sessions, CSRF, auth,
-    # messages, CSP) that a stored copy already carries the headers of.
+    # Anonymous readers' cached pages, before everything that a stored copy already carries
+    # the headers of: a copy is what the rest of the stack made of the page, so a hit is
+    # served as is, here or before Django runs at all (page_cache.CachedPagesFirst).
     "folkmoot.discussions.page_cache.PageCacheMiddleware",
+    # So everything after it (limits, bans, allauth) sees the client, not the proxy.
+    "folkmoot.client_address.ClientAddressMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -37,10 +37,12 @@ tokens would give away): the guest's proof-of-work script swaps in the reader's 
 (from the challenge endpoint) before submitting, and without JavaScript a guest cannot pass
 the proof of work anyway.
 
-Hits are served by PageCacheMiddleware, right after WhiteNoise: a request for a page the view
-marked with `cached_page`, from a reader without a session, is answered before sessions,
-CSRF, authentication, messages and the rest run, with the headers the whole stack gave the
-copy when it was rendered (Vary, Content-Language, the CSP, X-Frame-Options). Each copy is
+Hits are served before Django runs (CachedPagesFirst, the WSGI application `serve` runs),
+and by PageCacheMiddleware, the first middleware but GZip, where the WSGI application is
+Django's own (tests, runserver): a request for a page the view marked with `cached_page`,
+from a reader without a session, is answered with the headers the whole stack gave the copy
+when it was rendered (the security headers, Vary, Content-Language, the CSP,
+X-Frame-Options). Each copy is
 also kept gzipped, compressed once when stored, and readers whose browser accepts gzip (all
 of them) get those bytes. BREACH needs a secret of the reader's and text of the attacker's in
 one compressed response; a cached copy has neither: it is the same bytes for every anonymous
@@ -63,6 +65,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.middleware.gzip import re_accepts_gzip
@@ -122,12 +126,21 @@ def bump(*, topics: Iterable[int] = (), categories: Iterable[int] = ()) -> None:
     and the index, are stale."""
     scopes = [topic_scope(pk) for pk in topics] + [category_scope(pk) for pk in categories]
     tokens = {_version_key(scope): _token() for scope in [*scopes, INDEX_SCOPE]}
-    pages_cache().set_many(tokens, timeout=None)
+    _changed(lambda cache: cache.set_many(tokens, timeout=None))
 
 
 def bump_version() -> None:
     """Every cached page is stale (bulk loads, restores)."""
-    pages_cache().set(SITE_VERSION_KEY, _token(), timeout=None)
+    _changed(lambda cache: cache.set(SITE_VERSION_KEY, _token(), timeout=None))
+
+
+def _changed(change: Callable) -> None:
+    """Makes a change to versions, and with Redis returns once every process that keeps
+    versions in its memory has been told (faults/tracked_keys.py)."""
+    cache = pages_cache()
+    change(cache)
+    if after_tracked_change := getattr(cache, "after_tracked_change", None):
+        after_tracked_change()
 
 
 def _canonical_query(request) -> str | None:
@@ -184,10 +197,13 @@ def _page_key(request) -> str | None:
     query = _canonical_query(request)
     if query is None:
         return None
-    # Readers who picked another language (the footer's menu) get that language's copy.
-    # "pages2": entries of the previous release (the page itself, no headers) are never read.
+    # Readers who picked another language (the footer's menu) get that language's copy. The
+    # scheme: a copy carries the headers of its scheme (HSTS only over HTTPS), and over HTTP
+    # a site on HTTPS answers with a redirect, never a copy.
+    # "pages3": entries of earlier releases (without the outer headers) are never read.
     language = languages.anonymous_language(request)
-    return f"pages2:{language}:{request.get_host()}:{request.path}{query}"
+    host = request.get_host()
+    return f"pages3:{request.scheme}:{language}:{host}:{request.path}{query}"
 
 
 def _accepts_gzip(request) -> bool:
@@ -212,15 +228,19 @@ def _not_modified(request, etag: str) -> bool:
 _BODY_HEADERS = {"content-type", "content-length", "content-encoding"}
 
 
-def _served(request, etag: str, headers: dict, body: bytes) -> HttpResponse:
-    """A stored copy, with every header it was stored with."""
-    if _not_modified(request, etag):
-        response = HttpResponseNotModified()
-        for name, value in headers.items():
-            if name.lower() not in _BODY_HEADERS:
-                response.headers[name] = value
-        return response
-    return HttpResponse(body, headers=headers)
+@dataclass(frozen=True)
+class _Copy:
+    """A stored copy as served: its status (200, or 304 for a reader who has it), headers
+    and body."""
+
+    status: int
+    headers: dict
+    body: bytes
+
+    def as_response(self) -> HttpResponse:
+        if self.status == 304:
+            return HttpResponseNotModified(headers=self.headers)
+        return HttpResponse(self.body, headers=self.headers)
 
 
 class _Bodies:
@@ -257,18 +277,22 @@ class _Bodies:
 _bodies = _Bodies(4 * 2**20)
 
 
-def _serve_copy(request, cache, entry) -> HttpResponse | None:
+def _copy_to_serve(request, cache, entry) -> _Copy | None:
     """The stored page in the encoding the reader accepts, its body from this process's
-    memory, else the shared cache (None if it was evicted there: the page is rendered again)."""
+    memory, else the shared cache (None if it was evicted there: the page is rendered again),
+    or a 304 with the same headers but those of a body, to a reader who has that page."""
     _versions, etag, copies = entry
     headers, body_key = copies[_accepts_gzip(request)]
+    if _not_modified(request, etag):
+        kept = {name: value for name, value in headers.items() if name.lower() not in _BODY_HEADERS}
+        return _Copy(304, kept, b"")
     body = _bodies.get(body_key)
     if body is None:
         body = cache.get(body_key)
         if body is None:
             return None
         _bodies.keep(body_key, body)
-    return _served(request, etag, headers, body)
+    return _Copy(200, headers, body)
 
 
 def _copies(response: HttpResponse, versions: tuple, key: str) -> tuple[str, dict]:
@@ -363,8 +387,8 @@ def _csrf_secret_of_no_one(request):
 
 
 class PageCacheMiddleware:
-    """Right after WhiteNoise: anonymous GETs and HEADs of the pages views mark with
-    `cached_page`, served from the cache (or rendered by the rest of the stack and kept)."""
+    """First but GZip: anonymous GETs and HEADs of the pages views mark with `cached_page`,
+    served from the cache (or rendered by the rest of the stack and kept)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -379,6 +403,44 @@ class PageCacheMiddleware:
 
 def _scope(request) -> str | None:
     return _scope_of_path(get_resolver(), request.path_info)
+
+
+class CachedPagesFirst:
+    """The WSGI application around Django's (folkmoot/wsgi.py): a request for a current
+    cached page is answered here, before Django's handler builds its request, sends its
+    signals and runs the middleware, which cost twice what the hit itself does. Everything
+    else (misses included: PageCacheMiddleware renders and stores them) goes to Django.
+
+    A copy is stored by PageCacheMiddleware, which comes before every middleware but GZip
+    (which passes a stored copy on untouched), so it holds the headers the whole stack gave
+    the page: what is served here is what Django would have served."""
+
+    def __init__(self, django_application):
+        self.django_application = django_application
+        self.static_prefix = settings.STATIC_URL
+
+    def __call__(self, environ, start_response):
+        copy = None
+        if environ["REQUEST_METHOD"] in ("GET", "HEAD") and not environ.get(
+            "PATH_INFO", ""
+        ).startswith(self.static_prefix):
+            copy = _early_hit(WSGIRequest(environ))
+        if copy is None:
+            return self.django_application(environ, start_response)
+        start_response(_STATUS_LINES[copy.status], list(copy.headers.items()))
+        return [copy.body]  # to a HEAD too, as Django does: the HTTP server leaves it out
+
+
+_STATUS_LINES = {200: "200 OK", 304: "304 Not Modified"}
+
+
+def _early_hit(request) -> _Copy | None:
+    try:
+        key = _page_key(request)
+    except DisallowedHost:
+        return None  # Django answers it (400)
+    scope = key and _scope(request)
+    return _hit(request, pages_cache(), key, scope)[0] if scope else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -400,15 +462,24 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
     return render() if key is None else _cached_or_rendered(request, render, key, scope)
 
 
-def _cached_or_rendered(request, render, key: str, scope: str):
-    cache = pages_cache()
+def _hit(request, cache, key: str, scope: str) -> tuple[_Copy | None, tuple]:
+    """The stored copy if it is current (else None), and the versions read."""
     version_keys = [SITE_VERSION_KEY, _version_key(scope)]
-    found = cache.get_many([*version_keys, key])  # the one round trip of a hit
+    # One read: from Redis, of the values this process keeps current by client tracking.
+    read = getattr(cache, "get_many_tracked", cache.get_many)
+    found = read([*version_keys, key])
     entry = found.get(key)
     versions = tuple(found.get(version) for version in version_keys)
-    served = _serve_copy(request, cache, entry) if entry and entry[0] == versions else None
+    served = _copy_to_serve(request, cache, entry) if entry and entry[0] == versions else None
+    return served, versions
+
+
+def _cached_or_rendered(request, render, key: str, scope: str):
+    cache = pages_cache()
+    served, versions = _hit(request, cache, key, scope)
     if served is not None:
-        return served
+        return served.as_response()
+    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
     if None in versions:
         versions = _versions(cache, version_keys)
         if versions is None:
@@ -419,9 +490,9 @@ def _cached_or_rendered(request, render, key: str, scope: str):
         # Locked: the copy may have been stored (and the lock released) since the first read.
         # Not locked: another request is rendering it.
         entry = cache.get(key) if locked else _wait_for_copy(cache, key, lock, versions)
-        served = _serve_copy(request, cache, entry) if entry and entry[0] == versions else None
+        served = _copy_to_serve(request, cache, entry) if entry and entry[0] == versions else None
         if served is not None:
-            return served
+            return served.as_response()
         request.renders_shared_copy = True  # see _csrf_secret_of_no_one
         if _changed_within(versions, settings.FOLKMOOT["REPLICA_LAG_SECONDS"]):
             with replicas.from_the_primary():  # a replica may not have the change yet
