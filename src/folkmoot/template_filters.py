@@ -3,7 +3,13 @@
 from datetime import datetime
 
 from django import template
-from django.template import defaultfilters
+from django.conf import settings
+from django.template import defaultfilters, defaulttags
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape
+from django.utils.translation import get_language
+
+from folkmoot.url_memo import memo_reverse
 
 register = template.Library()
 
@@ -19,3 +25,75 @@ def iso_datetime(value) -> str:
         # page asks for 60 of these).
         return value.strftime("%Y-%m-%dT%H:%M:%S%z")
     return defaultfilters.date(value, ISO_DATETIME)
+
+
+class _MemoURLNode(defaulttags.URLNode):
+    """{% url %} through url_memo: the same address for the same arguments, reversed once."""
+
+    def render(self, context):
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {name: value.resolve(context) for name, value in self.kwargs.items()}
+        view_name = self.view_name.resolve(context)
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        url = ""
+        try:
+            url = memo_reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag
+def url(parser, token):
+    """Django's {% url %}, its reversing remembered (url_memo); every template has it."""
+    node = defaulttags.url(parser, token)
+    return _MemoURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+# --- {% stamp %}: markup without data, rendered once per language -----------------------------
+
+_MAX_STAMPED = 500  # a few KB each; a site has a few dozen
+_stamped: dict = {}
+
+
+class _StampNode(template.Node):
+    def __init__(self, name: str, vary: list, nodelist):
+        self.name = name
+        self.vary = vary
+        self.nodelist = nodelist
+
+    def render(self, context):
+        key = (self.name, get_language(), *(value.resolve(context) for value in self.vary))
+        html = _stamped.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if not settings.DEBUG:  # while developing, templates change under a running server
+                if len(_stamped) >= _MAX_STAMPED:
+                    _stamped.clear()
+                _stamped[key] = html
+        return html
+
+
+@register.tag
+def stamp(parser, token):
+    """{% stamp "name" [vary ...] %}markup{% endstamp %}: the markup rendered once per name,
+    language and value of each `vary` expression (hashable), kept in this process and given to
+    every page after. Only for markup that is a function of those alone (addresses, static
+    files, translations, settings, the vary values): anything else in it, stored data or the
+    request, would show every reader the first one's."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('{% stamp "name" [vary ...] %}')
+    nodelist = parser.parse(("endstamp",))
+    parser.delete_first_token()
+    return _StampNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -2,10 +2,11 @@ import html
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+
+from folkmoot.url_memo import memo_reverse
 
 
 class TopicQuerySet(models.QuerySet):
@@ -73,7 +74,7 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("topic", kwargs={"topic_id": self.pk, "slug": self.slug})
+        return memo_reverse("topic", kwargs={"topic_id": self.pk, "slug": self.slug})
 
 
 # A post's excerpt (the "Recommended Posts" block, profiles): about two lines.
@@ -130,7 +131,7 @@ class Post(models.Model):
         return f"#{self.number} in {self.topic_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("post_permalink", kwargs={"post_id": self.pk})
+        return memo_reverse("post_permalink", kwargs={"post_id": self.pk})
 
     @property
     def excerpt(self) -> str:

@@ -1,6 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
+
+from folkmoot.url_memo import memo_reverse
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -54,4 +55,4 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("category", kwargs={"category_id": self.pk, "slug": self.slug})
+        return memo_reverse("category", kwargs={"category_id": self.pk, "slug": self.slug})
