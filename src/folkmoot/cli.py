@@ -241,7 +241,26 @@ def demo(args: argparse.Namespace) -> None:
         worker.wait(timeout=10)
 
 
+# glibc's malloc gives threads that allocate at the same moment arenas of their own (up to 8 a
+# core), and reads its limit only when a process starts. One arena: ~2 MiB less RSS in all
+# (BENCHMARKS.md, "Memory"); the threads seldom wait on it, as they allocate holding the GIL.
+GLIBC_MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "1"}
+
+
+def _restart_with_malloc_settings(args: argparse.Namespace) -> None:
+    """`serve` starts again, once, with glibc's settings in its environment, which the Granian
+    workers it forks and the live server inherit. An operator's own value wins."""
+    if all(name in os.environ for name in GLIBC_MALLOC_SETTINGS):
+        return
+    command = [sys.executable, "-m", "folkmoot.cli", "serve", "--host", args.host]
+    command += ["--port", str(args.port), "--workers", str(args.workers)]
+    if args.live_port is not None:
+        command += ["--live-port", str(args.live_port)]
+    os.execve(sys.executable, command, {**GLIBC_MALLOC_SETTINGS, **os.environ})
+
+
 def serve(args: argparse.Namespace) -> None:
+    _restart_with_malloc_settings(args)
     # Static files are served from the collected, gzipped copies, not from the package.
     os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"
     _check_port_free(args.host, args.port)
