@@ -250,8 +250,8 @@ GLIBC_MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "1"}
 def _restart_with_malloc_settings(args: argparse.Namespace) -> None:
     """`serve` starts again, once, with glibc's settings in its environment, which the Granian
     workers it forks and the live server inherit. An operator's own value wins."""
-    if all(name in os.environ for name in GLIBC_MALLOC_SETTINGS):
-        return
+    if sys.platform != "linux" or all(name in os.environ for name in GLIBC_MALLOC_SETTINGS):
+        return  # glibc is Linux's
     command = [sys.executable, "-m", "folkmoot.cli", "serve", "--host", args.host]
     command += ["--port", str(args.port), "--workers", str(args.workers)]
     if args.live_port is not None:
