@@ -84,8 +84,9 @@ def _check_port_free(host: str, port: int) -> None:
 
 # Granian's Rust half allocates from a jemalloc of its own, which reads this variable when the
 # library loads (the forked workers inherit what the parent read). One arena and no per-thread
-# caches: ~2 MiB less RSS a web worker, no measurable CPU a request (BENCHMARKS.md, "Memory").
-# Immediate purging (dirty_decay_ms:0) saved ~1 MiB more but cost ~15 % CPU on cached pages.
+# caches: ~2.5 MiB less RSS a web worker, no measurable CPU a request (BENCHMARKS.md, "Memory").
+# Purging freed pages at once (dirty_decay_ms:0) saved ~2 MiB more in all but cost 15-30 % more
+# CPU a cached page.
 GRANIAN_JEMALLOC_SETTINGS = "narenas:1,tcache:false"
 
 
