@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from allauth.account.models import EmailAddress
 
 from folkmoot.accounts.models import User
 from folkmoot.cli import build_parser
 from tests.factories import PASSWORD
+from tests.test_demo_e2e import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -139,6 +141,8 @@ def test_serve_prepares_in_a_child_so_the_servers_parent_holds_no_django(env):
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
     run(env, "migrate")
+    # As after serve's restart with glibc's settings (the restart would not keep the stand-in).
+    env["MALLOC_ARENA_MAX"] = "1"
     result = subprocess.run(
         [sys.executable, "-c", SERVE_WITHOUT_SERVING, port],
         env=env,
@@ -150,3 +154,23 @@ def test_serve_prepares_in_a_child_so_the_servers_parent_holds_no_django(env):
     assert result.stdout.strip() == "django loaded: False"
     # Prepared all the same: the static files collected.
     assert (Path(env["FOLKMOOT_DATA_DIR"]) / "static" / "folkmoot" / "site.css").exists()
+
+
+def environment_of(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/environ").read_text().split("\0")
+
+
+@pytest.mark.parametrize(("given", "kept"), [(None, "1"), ("2", "2")])
+def test_serve_and_its_web_workers_run_with_one_malloc_arena_unless_told(env, given, kept):
+    """glibc reads MALLOC_ARENA_MAX only when a process starts: `serve` starts itself again
+    with it, and the workers it forks inherit it; an operator's own value is kept."""
+    if given:
+        env["MALLOC_ARENA_MAX"] = given
+    run(env, "migrate")
+    with serving(env, "serve", "--workers", "1") as (url, process):
+        worker = int(
+            Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()[-1]
+        )
+        assert httpx.get(url + "/").status_code == 200
+        for pid in (process.pid, worker):
+            assert f"MALLOC_ARENA_MAX={kept}" in environment_of(pid)

@@ -82,11 +82,25 @@ def _check_port_free(host: str, port: int) -> None:
             _fail(f"cannot listen on {host} port {port}: {error.strerror}")
 
 
+# Granian's Rust half allocates from a jemalloc of its own, which reads this variable when the
+# library loads (the forked workers inherit what the parent read). One arena and no per-thread
+# caches: ~2.5 MiB less RSS a web worker, no measurable CPU a request (BENCHMARKS.md, "Memory").
+# Purging freed pages at once (dirty_decay_ms:0) saved ~2 MiB more in all but cost 15-30 % more
+# CPU a cached page.
+GRANIAN_JEMALLOC_SETTINGS = "narenas:1,tcache:false"
+
+
+def _configure_granian_allocator() -> None:
+    """Before Granian is imported; an operator's own setting wins."""
+    os.environ.setdefault("_RJEM_MALLOC_CONF", GRANIAN_JEMALLOC_SETTINGS)
+
+
 def _serve(*, host: str, port: int, workers: int) -> None:
     """Granian (a Rust HTTP server) running Django as WSGI. Measured on the 25-post topic page
     (BENCHMARKS.md): 136 requests/s against 88 for uvicorn+uvloop and 72 for Granian as ASGI,
     since every view is synchronous and WSGI skips the thread hop. asgi.py stays for the day
     live updates need async views."""
+    _configure_granian_allocator()
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -112,6 +126,7 @@ def _serve_live(*, host: str, port: int) -> None:
     """The live server: Granian running folkmoot/live/asgi.py (only /live/ streams), one
     async process whatever the number of site workers. An open stream is a suspended
     coroutine there (~350 KiB with Django's request, BENCHMARKS.md), never a site thread."""
+    _configure_granian_allocator()
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
@@ -227,7 +242,26 @@ def demo(args: argparse.Namespace) -> None:
         worker.wait(timeout=10)
 
 
+# glibc's malloc gives threads that allocate at the same moment arenas of their own (up to 8 a
+# core), and reads its limit only when a process starts. One arena: ~2 MiB less RSS in all
+# (BENCHMARKS.md, "Memory"); the threads seldom wait on it, as they allocate holding the GIL.
+GLIBC_MALLOC_SETTINGS = {"MALLOC_ARENA_MAX": "1"}
+
+
+def _restart_with_malloc_settings(args: argparse.Namespace) -> None:
+    """`serve` starts again, once, with glibc's settings in its environment, which the Granian
+    workers it forks and the live server inherit. An operator's own value wins."""
+    if sys.platform != "linux" or all(name in os.environ for name in GLIBC_MALLOC_SETTINGS):
+        return  # glibc is Linux's
+    command = [sys.executable, "-m", "folkmoot.cli", "serve", "--host", args.host]
+    command += ["--port", str(args.port), "--workers", str(args.workers)]
+    if args.live_port is not None:
+        command += ["--live-port", str(args.live_port)]
+    os.execve(sys.executable, command, {**GLIBC_MALLOC_SETTINGS, **os.environ})
+
+
 def serve(args: argparse.Namespace) -> None:
+    _restart_with_malloc_settings(args)
     # Static files are served from the collected, gzipped copies, not from the package.
     os.environ["FOLKMOOT_STATIC_COLLECTED"] = "1"
     _check_port_free(args.host, args.port)

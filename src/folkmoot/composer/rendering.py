@@ -26,16 +26,15 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-import nh3
-
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
     from .models import LinkPreview, RemoteImage
 
-# markdown-it (with linkify, ~70 modules) is imported at the first post rendered: a web
-# process that only serves pages never loads it.
+# markdown-it (with linkify, ~70 modules) is imported at the first post rendered, nh3 (~1.9 MiB
+# of Rust library) at the first sanitized text: a web process that only serves pages loads
+# neither.
 
 RENDERER_VERSION = 3  # 3: @mentions of members are links to their profiles
 
@@ -241,6 +240,8 @@ def _parser() -> MarkdownIt:
 
 def sanitize(html: str) -> str:
     """The one sanitizer: every user-supplied byte that reaches a page goes through it."""
+    import nh3
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

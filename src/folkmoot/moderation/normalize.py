@@ -13,8 +13,6 @@ import ipaddress
 import re
 import unicodedata
 
-import idna
-
 IPV6_SUBNET = 64  # what one customer is given; privacy extensions rotate inside it
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -106,6 +104,10 @@ def email_key(email: str | None) -> str:
     local = local.replace('"', "")
     local = local.split("+", 1)[0].replace(".", "")
     domain = domain.strip().rstrip(".")
+    # idna's tables (~0.5 MiB) load with the first address, not in every process that imports
+    # the limits, as a web worker serving only pages does.
+    import idna
+
     # Not a valid IDN (a homoglyph mix can be invalid): the skeleton still applies.
     with contextlib.suppress(idna.IDNAError, UnicodeError, ValueError):
         domain = idna.decode(domain, uts46=True)

@@ -3,7 +3,6 @@
 import secrets
 from zoneinfo import available_timezones
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -88,6 +87,8 @@ def signature_html(text: str) -> str:
     links: no images, headings, lists or embeds under every post."""
     if not text.strip():
         return ""
+    import nh3  # on a member's settings only (composer.rendering says why)
+
     return nh3.clean(
         rendering.render_markdown(text),
         tags=SIGNATURE_TAGS,
