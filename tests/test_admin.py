@@ -12,7 +12,6 @@ def test_admin_lists_categories_members_topics_and_posts(client, admin_user, top
 
 
 def test_an_admin_page_s_stylesheets_and_scripts_load(client, admin_user):
-    # The admin's static files are looked up when asked, not kept in WhiteNoise's table.
     client.force_login(admin_user)
     page = client.get("/admin/").content.decode()
     stylesheets = re.findall(r'<link rel="stylesheet" href="(/static/admin/[^"]+)"', page)

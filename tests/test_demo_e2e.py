@@ -245,7 +245,7 @@ def test_the_production_server_serves_pages_and_compressed_static_files(folkmoot
         assert css.status_code == 200
         assert css.headers["content-encoding"] == "gzip"
         assert "max-age" in css.headers["cache-control"]
-        # The admin's files are looked up when asked, not held in the table (static_files.py).
+        # The admin's own files too, compressed, and a missing one is a 404.
         admin_css = http.get("/static/admin/css/base.css", headers={"Accept-Encoding": "gzip"})
         assert admin_css.status_code == 200
         assert admin_css.headers["content-type"].startswith("text/css")

@@ -109,8 +109,7 @@ MIDDLEWARE = [
     # So everything after it (limits, bans, allauth) sees the client, not the proxy.
     "folkmoot.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # WhiteNoise, the admin's ~130 files looked up when asked, not kept by every web worker.
-    "folkmoot.static_files.StaticFilesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
