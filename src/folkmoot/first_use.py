@@ -5,7 +5,8 @@ whose imports pull in the post lifecycle, its events, search indexing, mail and 
 (~1 MiB a web worker, BENCHMARKS.md "Memory"). A worker that only shows pages never calls
 them, so the views hold them through this and the first write imports them. The import
 system's own locks make that first import safe from several threads at once (unlike
-importlib.util.LazyLoader before Python 3.12).
+importlib.util.LazyLoader before Python 3.12). import-linter does not see a name given as
+text: hold only modules the importer may import anyway (its own app's, or a floor below).
 """
 
 import importlib
