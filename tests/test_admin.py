@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -8,6 +9,24 @@ def test_admin_lists_categories_members_topics_and_posts(client, admin_user, top
     client.force_login(admin_user)
     for section in ("forums/category", "accounts/user", "discussions/topic", "discussions/post"):
         assert client.get(f"/admin/{section}/").status_code == 200
+
+
+def test_an_admin_page_s_stylesheets_and_scripts_load(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/admin/").content.decode()
+    stylesheets = re.findall(r'<link rel="stylesheet" href="(/static/admin/[^"]+)"', page)
+    scripts = re.findall(r'<script src="(/static/admin/[^"]+)"', page)
+    assert "/static/admin/css/base.css" in stylesheets and scripts
+    for url in stylesheets + scripts:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content)
+        assert body and response["Content-Length"] == str(len(body))
+    css = client.get("/static/admin/css/base.css")
+    assert css["Content-Type"].startswith("text/css")
+    assert b"body" in b"".join(css.streaming_content)
+    assert client.get("/static/admin/css/missing.css").status_code == 404
+    assert client.get("/static/admin/../folkmoot/site.css").status_code == 404
 
 
 def test_editing_a_post_in_the_admin_re_renders_it_and_keeps_a_revision(client, admin_user, topic):

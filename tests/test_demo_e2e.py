@@ -245,6 +245,13 @@ def test_the_production_server_serves_pages_and_compressed_static_files(folkmoot
         assert css.status_code == 200
         assert css.headers["content-encoding"] == "gzip"
         assert "max-age" in css.headers["cache-control"]
+        # The admin's own files too, compressed, and a missing one is a 404.
+        admin_css = http.get("/static/admin/css/base.css", headers={"Accept-Encoding": "gzip"})
+        assert admin_css.status_code == 200
+        assert admin_css.headers["content-type"].startswith("text/css")
+        assert admin_css.headers["content-encoding"] == "gzip"
+        assert "max-age" in admin_css.headers["cache-control"]
+        assert http.get("/static/admin/css/missing.css").status_code == 404
         missing = http.get("/t/999999-missing/")
         assert missing.status_code == 404
         assert "Traceback" not in missing.text  # DEBUG is off

@@ -50,3 +50,47 @@ def test_a_topic_page_is_shown_without_loading_the_sanitizer(folkmoot_env):  # n
     # The description is the first post's text, tags gone and its characters escaped once.
     description = "A first paragraph with &lt;angles&gt; &amp; ampersands. A second."
     assert f'<meta name="description" content="{description}">' in facts["page"]
+
+
+WRITING_SERVICES = [
+    "folkmoot.discussions.services",
+    "folkmoot.discussions.lifecycle",
+    "folkmoot.moderation.services",
+    "folkmoot.guests.services",
+    "folkmoot.composer.services",
+    "folkmoot.notifications.services",
+]
+
+READ_THEN_REPLY = """
+import json, sys
+from django.test import Client
+from folkmoot.accounts.models import User
+
+reader = Client(HTTP_HOST="localhost")
+statuses = [reader.get(page).status_code for page in ("/", URL)]
+loaded_on_reading = [name for name in WRITING if name in sys.modules]
+member = Client(HTTP_HOST="localhost")
+member.force_login(User.objects.create_user("replier", "replier@example.org"))
+reply = member.post(URL + "reply/", {"body": "A reply, written after reading."})
+page = reader.get(URL).content.decode()
+print("RESULT " + json.dumps({
+    "statuses": statuses, "reply": reply.status_code, "page": page,
+    "loaded_on_reading": loaded_on_reading,
+    "loaded_on_writing": [name for name in WRITING if name in sys.modules],
+}))
+"""
+
+
+def test_reading_pages_leaves_writing_services_to_the_first_write(folkmoot_env):  # noqa: F811
+    # ~1 MiB a web worker (BENCHMARKS.md "Memory", fifth pass): the views hold them by name.
+    folkmoot(folkmoot_env, "migrate")
+    url = folkmoot(folkmoot_env, "manage", "shell", "-c", WRITE).split("RESULT ", 1)[1].strip()
+    script = f"URL = {url!r}\nWRITING = {WRITING_SERVICES!r}\n" + READ_THEN_REPLY
+    facts = json.loads(
+        folkmoot(folkmoot_env, "manage", "shell", "-c", script).split("RESULT ", 1)[1]
+    )
+    assert facts["statuses"] == [200, 200]
+    assert facts["loaded_on_reading"] == []
+    assert facts["reply"] == 302
+    assert "A reply, written after reading." in facts["page"]
+    assert "folkmoot.discussions.lifecycle" in facts["loaded_on_writing"]

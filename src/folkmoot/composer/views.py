@@ -11,9 +11,12 @@ from django.views.static import serve
 
 from folkmoot import client_address
 from folkmoot.faults.refusals import refusal_json
+from folkmoot.first_use import ModuleOnFirstUse
 from folkmoot.refusal import Refusal
 
-from . import services
+# Writing's services load with the first write: a worker that only shows pages never
+# imports them (first_use.py).
+services = ModuleOnFirstUse("folkmoot.composer.services")
 
 
 def _signed_in_only(request):

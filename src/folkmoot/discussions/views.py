@@ -15,16 +15,21 @@ from folkmoot import client_address
 from folkmoot.composer.context import composer_config
 from folkmoot.faults.refusals import refusal_response
 from folkmoot.faults.views import wants_json
+from folkmoot.first_use import ModuleOnFirstUse
 from folkmoot.forums.models import Category
 from folkmoot.live.address import stream_url
 from folkmoot.notifications import queries as notification_queries
 from folkmoot.refusal import Refusal
 
-from . import page_cache, pending_cookie, policy, queries, services, sharing, topic_rows
+from . import page_cache, pending_cookie, policy, queries, sharing, topic_rows
 from .forms import GuestReplyForm, PostForm, TopicForm
 from .models import Post
 from .pages import LAST_PAGE, pending_post_url, post_url
 from .post_html import post_rows
+
+# Writing's services load with the first write: a worker that only shows pages never
+# imports them (first_use.py).
+services = ModuleOnFirstUse("folkmoot.discussions.services")
 
 
 # Anonymous readers get these pages from the cache (page_cache.PageCacheMiddleware).

@@ -27,14 +27,18 @@ from folkmoot.discussions.forms import GuestReplyForm, GuestTopicForm
 from folkmoot.discussions.models import Post
 from folkmoot.discussions.pages import pending_post_url
 from folkmoot.faults.refusals import refusal_response
+from folkmoot.first_use import ModuleOnFirstUse
 from folkmoot.forums.models import Category
 from folkmoot.moderation import antibot
 from folkmoot.refusal import Refusal
 
-from . import queries, services
+from . import queries
 from .adapter import SIGNED_UP_ADDRESS
 from .models import GuestPost
-from .services import GuestsNotAllowed
+
+# Writing's services load with the first write: a worker that only shows pages never
+# imports them (first_use.py).
+services = ModuleOnFirstUse("folkmoot.guests.services")
 
 
 @never_cache
@@ -299,7 +303,7 @@ def _guest_post_response(request, form, *, render_form, refused_next: str, save)
     their text and what was wrong."""
     try:
         result = save()
-    except GuestsNotAllowed as refusal:
+    except services.GuestsNotAllowed as refusal:
         # No guest form is shown here; whoever posted anyway is sent to sign in.
         messages.error(request, refusal.message)
         return redirect(f"{reverse('account_login')}?{urlencode({'next': refused_next})}")

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from folkmoot.accounts.models import User
 from folkmoot.discussions import policy as discussions_policy
-from folkmoot.discussions import services as discussions
 from folkmoot.discussions.models import Post, Topic
 from folkmoot.faults.refusals import refusal_response
+from folkmoot.first_use import ModuleOnFirstUse
 from folkmoot.forums.models import Category
 from folkmoot.forums.policy import moderates_anything
 from folkmoot.refusal import Refusal
 
-from . import queries, services
+from . import queries
 from .forms import (
     BanForm,
     HideMemberPostsForm,
@@ -32,6 +32,11 @@ from .forms import (
     WarnForm,
 )
 from .models import ModerationLog, Report
+
+# Writing's services load with the first write: a worker that only shows pages never
+# imports them (first_use.py).
+discussions = ModuleOnFirstUse("folkmoot.discussions.services")
+services = ModuleOnFirstUse("folkmoot.moderation.services")
 
 
 def _render_queue(request, *, refused_post_id=None, reason="", error="", status=200):

@@ -19,10 +19,15 @@ from folkmoot.accounts.language import in_language
 from folkmoot.accounts.models import User
 from folkmoot.discussions import pages
 from folkmoot.discussions import queries as discussion_queries
+from folkmoot.first_use import ModuleOnFirstUse
 from folkmoot.forums.models import Category
 
-from . import kinds, queries, services, tokens
+from . import kinds, queries, tokens
 from .models import Delivery
+
+# Writing's services load with the first write: a worker that only shows pages never
+# imports them (first_use.py).
+services = ModuleOnFirstUse("folkmoot.notifications.services")
 
 
 def _next_url(request, fallback: str) -> str:
