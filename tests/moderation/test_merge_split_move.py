@@ -158,7 +158,9 @@ def test_a_held_post_of_a_merged_topic_is_published_where_the_topic_went(people,
 @pytest.mark.parametrize("role", ALLOWED)
 def test_only_moderators_of_both_categories_split_posts(people, category, role):
     topic = dated_topic(category, "Long", [0, 1, 2, 3])
-    chosen = list(topic.posts.filter(number__in=[2, 4]).values_list("pk", flat=True))
+    chosen = list(
+        topic.posts.filter(number__in=[2, 4]).order_by("number").values_list("pk", flat=True)
+    )
     actor = people[role]
     if not ALLOWED[role]:
         with pytest.raises(NotFound):
@@ -210,7 +212,9 @@ def test_only_moderators_of_both_topics_move_posts(people, category, role):
     other.moderators.add(people["category_moderator"])
     source = dated_topic(category, "Source", [0, 10, 30])
     target = dated_topic(other, "Target", [5, 20])
-    moving = list(source.posts.filter(number__in=[2, 3]).values_list("pk", flat=True))
+    moving = list(
+        source.posts.filter(number__in=[2, 3]).order_by("number").values_list("pk", flat=True)
+    )
     actor = people[role]
     if not ALLOWED[role]:
         with pytest.raises(NotFound):
@@ -243,7 +247,9 @@ def test_an_older_post_moved_in_never_takes_the_opening_place(people, category):
 @pytest.mark.parametrize("role", ALLOWED)
 def test_several_posts_hidden_or_deleted_at_once(people, category, role):
     topic = dated_topic(category, "Busy", [0, 1, 2, 3])
-    chosen = list(topic.posts.filter(number__in=[2, 3]).values_list("pk", flat=True))
+    chosen = list(
+        topic.posts.filter(number__in=[2, 3]).order_by("number").values_list("pk", flat=True)
+    )
     actor = people[role]
     if not ALLOWED[role]:
         with pytest.raises(NotFound):
