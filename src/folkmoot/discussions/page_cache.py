@@ -117,6 +117,11 @@ def _version_key(scope: str) -> str:
     return f"version:{scope}"
 
 
+def _version_keys(scope: str) -> list[str]:
+    """What a page of the scope depends on: the site's version and its scope's."""
+    return [SITE_VERSION_KEY, _version_key(scope)]
+
+
 def topic_version_key(topic_id: int) -> str:
     return _version_key(topic_scope(topic_id))
 
@@ -277,10 +282,13 @@ class _Bodies:
 _bodies = _Bodies(4 * 2**20)
 
 
-def _copy_to_serve(request, cache, entry) -> _Copy | None:
-    """The stored page in the encoding the reader accepts, its body from this process's
-    memory, else the shared cache (None if it was evicted there: the page is rendered again),
-    or a 304 with the same headers but those of a body, to a reader who has that page."""
+def _copy_to_serve(request, cache, entry, versions: tuple) -> _Copy | None:
+    """The stored page, if there is one and it was rendered under `versions` (else None), in
+    the encoding the reader accepts, its body from this process's memory, else the shared
+    cache (None if it was evicted there: the page is rendered again), or a 304 with the same
+    headers but those of a body, to a reader who has that page."""
+    if not entry or entry[0] != versions:
+        return None
     _versions, etag, copies = entry
     headers, body_key = copies[_accepts_gzip(request)]
     if _not_modified(request, etag):
@@ -464,14 +472,13 @@ def cached_or_rendered(request, render: Callable[[], HttpResponse], *, scope: st
 
 def _hit(request, cache, key: str, scope: str) -> tuple[_Copy | None, tuple]:
     """The stored copy if it is current (else None), and the versions read."""
-    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
+    version_keys = _version_keys(scope)
     # One read: from Redis, of the values this process keeps current by client tracking.
     read = getattr(cache, "get_many_tracked", cache.get_many)
     found = read([*version_keys, key])
     entry = found.get(key)
     versions = tuple(found.get(version) for version in version_keys)
-    served = _copy_to_serve(request, cache, entry) if entry and entry[0] == versions else None
-    return served, versions
+    return _copy_to_serve(request, cache, entry, versions), versions
 
 
 def _cached_or_rendered(request, render, key: str, scope: str):
@@ -479,9 +486,8 @@ def _cached_or_rendered(request, render, key: str, scope: str):
     served, versions = _hit(request, cache, key, scope)
     if served is not None:
         return served.as_response()
-    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
     if None in versions:
-        versions = _versions(cache, version_keys)
+        versions = _versions(cache, _version_keys(scope))
         if versions is None:
             return render()
     lock = f"lock:{key}"
@@ -490,7 +496,7 @@ def _cached_or_rendered(request, render, key: str, scope: str):
         # Locked: the copy may have been stored (and the lock released) since the first read.
         # Not locked: another request is rendering it.
         entry = cache.get(key) if locked else _wait_for_copy(cache, key, lock, versions)
-        served = _copy_to_serve(request, cache, entry) if entry and entry[0] == versions else None
+        served = _copy_to_serve(request, cache, entry, versions)
         if served is not None:
             return served.as_response()
         request.renders_shared_copy = True  # see _csrf_secret_of_no_one
@@ -541,7 +547,7 @@ def list_marks(scope: str, numbers: Iterable[int]) -> ListMarks:
     if not settings.FOLKMOOT["LIST_MARK_SECONDS"]:
         return NO_MARKS
     cache = pages_cache()
-    version_keys = [SITE_VERSION_KEY, _version_key(scope)]
+    version_keys = _version_keys(scope)
     keys = {number: _mark_key(scope, number) for number in numbers}
     found = cache.get_many([*version_keys, *keys.values()])
     versions = tuple(found.get(key) for key in version_keys)
