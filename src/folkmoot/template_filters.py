@@ -3,12 +3,12 @@
 from datetime import datetime
 
 from django import template
-from django.conf import settings
 from django.template import defaultfilters, defaulttags
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
+from folkmoot.memo import Memo
 from folkmoot.url_memo import memo_reverse
 
 register = template.Library()
@@ -62,8 +62,7 @@ def url(parser, token):
 
 # --- {% stamp %}: markup without data, rendered once per language -----------------------------
 
-_MAX_STAMPED = 500  # a few KB each; a site has a few dozen
-_stamped: dict = {}
+_stamped = Memo(500, kept_while_debugging=False)  # a few KB each; a site has a few dozen
 
 
 class _StampNode(template.Node):
@@ -74,14 +73,7 @@ class _StampNode(template.Node):
 
     def render(self, context):
         key = (self.name, get_language(), *(value.resolve(context) for value in self.vary))
-        html = _stamped.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if not settings.DEBUG:  # while developing, templates change under a running server
-                if len(_stamped) >= _MAX_STAMPED:
-                    _stamped.clear()
-                _stamped[key] = html
-        return html
+        return _stamped.get(key, lambda: self.nodelist.render(context))
 
 
 @register.tag

@@ -10,8 +10,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-_MAX_URLS = 4096  # ~100 bytes each; a page names a few dozen
-_urls: dict = {}
+from folkmoot.memo import Memo
+
+_urls = Memo(4096)  # ~100 bytes each; a page names a few dozen
 # Arguments whose str() is their value and whose equals are too (a template's literal is a
 # SafeString; True == 1, so no bools).
 _PLAIN = frozenset({str, SafeString, int})
@@ -32,10 +33,6 @@ def memo_reverse(viewname: str, args=(), kwargs=None, current_app=None) -> str:
         get_urlconf(),
         get_language(),
     )
-    url = _urls.get(key)
-    if url is None:
-        url = reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-        if len(_urls) >= _MAX_URLS:
-            _urls.clear()
-        _urls[key] = url
-    return url
+    return _urls.get(
+        key, lambda: reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+    )

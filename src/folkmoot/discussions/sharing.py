@@ -26,6 +26,8 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from folkmoot.memo import Memo
+
 from . import policy
 from .models import Post, Reaction, Topic
 
@@ -68,21 +70,13 @@ _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 # Texts already made, by a digest of the HTML, the length and the language (Truncator's "…" is
 # translated): a function of those alone (an edited post has other HTML, another digest), so
 # never stale. A topic page asks for 26 of them; making one costs ~15 us a KB, finding it ~1 us.
-_MAX_TEXTS = 1024  # ~1 KB each at most
-_texts: dict = {}
+_texts = Memo(1024)  # ~1 KB each at most
 
 
 def plain_text(post: Post, chars: int) -> str:
     """The post's text without markup, whitespace folded, cut at a word near `chars`."""
     digest = hashlib.blake2b(post.cooked.encode(), digest_size=16).digest()
-    key = (digest, chars, get_language())
-    text = _texts.get(key)
-    if text is None:
-        text = _plain_text(post.cooked, chars)
-        if len(_texts) >= _MAX_TEXTS:
-            _texts.clear()
-        _texts[key] = text
-    return text
+    return _texts.get((digest, chars, get_language()), lambda: _plain_text(post.cooked, chars))
 
 
 def _plain_text(cooked: str, chars: int) -> str:

@@ -10,9 +10,10 @@ translations), and each row fills the placeholders in with values escaped once b
 import re
 from collections.abc import Callable
 
-from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+
+from folkmoot.memo import Memo
 
 # Placeholders are digits: they pass through escaping, urlencode and the URL patterns'
 # <int:...> converters unchanged, and no template or translation contains them.
@@ -48,7 +49,7 @@ class Stamps:
     def __init__(self, template_name: str, slots: list[str]):
         self.template_name = template_name
         self.slots = slots
-        self._stamps: dict = {}
+        self._stamps = Memo(_MAX_STAMPS, kept_while_debugging=False)
 
     def slot(self, name: str) -> str:
         """The placeholder standing for `name` in the row template's context."""
@@ -56,11 +57,7 @@ class Stamps:
 
     def get(self, shape, context: Callable[[], dict]) -> Stamp:
         """The pattern for this shape (hashable), rendering `context()` the first time."""
-        stamp = self._stamps.get(shape)
-        if stamp is None:
-            stamp = Stamp(get_template(self.template_name).render(context()), self.slots)
-            if not settings.DEBUG:  # while developing, templates change under a running server
-                if len(self._stamps) >= _MAX_STAMPS:
-                    self._stamps.clear()
-                self._stamps[shape] = stamp
-        return stamp
+        return self._stamps.get(
+            shape,
+            lambda: Stamp(get_template(self.template_name).render(context()), self.slots),
+        )
