@@ -2,6 +2,7 @@
 
 import html
 import re
+from contextlib import contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -220,6 +221,8 @@ class _StampNode(template.Node):
             return _stamped.get(key, lambda: self.nodelist.render(context))
         flags = [lookup(context) for lookup in self.flag_lookups]
         slots = [lookup(context) for lookup in self.slot_lookups]
+        if _drawn_afresh:
+            return self._drawn_with(context, flags, slots)
         # A slot's truth is part of the key ({% if slot %} may choose markup), and a falsy
         # value is its own stand-in: "", None, 0 print as they are.
         truths = tuple(value if not value else True for value in slots)
@@ -227,6 +230,13 @@ class _StampNode(template.Node):
         markup = _stamped.get(key, lambda: self._slotted_markup(context, flags, slots))
         # A falsy slot has no field: its stand-in was printed as it is.
         return markup.fill([_printed(value, context) if value else "" for value in slots])
+
+    def _drawn_with(self, context, flags: list, slots: list) -> SafeString:
+        """The markup drawn with the values themselves in place of stand-ins (tests)."""
+        values = dict(zip(self.flags, flags, strict=True)) | dict(
+            zip(self.slots, slots, strict=True)
+        )
+        return self.nodelist.render(context.new(_stand_ins(values)))
 
     def _slotted_markup(self, context, flags: list, slots: list) -> _SlottedMarkup:
         # Only the flags and the slots' stand-ins: nothing of the request or the database
@@ -238,6 +248,21 @@ class _StampNode(template.Node):
         named_flags = dict(zip(self.flags, flags, strict=True))
         stamping = context.new(_stand_ins(named_flags | stand_ins))
         return _SlottedMarkup(self.nodelist.render(stamping))
+
+
+_drawn_afresh = False
+
+
+@contextmanager
+def stamps_drawn_afresh():
+    """Within: each stamp with slots drawn with its values in place, nothing kept (tests
+    compare pages drawn so with pages filled in from kept markup)."""
+    global _drawn_afresh
+    _drawn_afresh = True
+    try:
+        yield
+    finally:
+        _drawn_afresh = False
 
 
 @register.tag
