@@ -182,14 +182,17 @@ def _fast_lookup(expression: FilterExpression):
                     return expression.resolve(context)
                 try:
                     current = getattr(current, bit)
-                except AttributeError:
+                except Exception:  # missing, or silent_variable_failure: Django decides
                     return expression.resolve(context)
             if callable(current):
                 if getattr(current, "do_not_call_in_templates", False) or getattr(
                     current, "alters_data", False
                 ):
                     return expression.resolve(context)
-                current = current()
+                try:
+                    current = current()
+                except TypeError:  # wants arguments: Django decides what that prints
+                    return expression.resolve(context)
         return current
 
     return lookup

@@ -6,6 +6,7 @@ state, and every change on the next page; a title or name's markup stays text.""
 import re
 
 import pytest
+from django.template import engines
 from django.test import Client
 
 from folkmoot.discussions import services
@@ -171,3 +172,37 @@ def test_the_page_needs_no_inline_script_or_nonce(client, db):
     assert "script-src 'self'" in policy and "nonce" not in policy
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", response.text)
     assert all('type="application/ld+json"' in attributes for attributes in scripts)
+
+
+def _render(source: str, **context) -> str:
+    return engines["django"].from_string(source).render(context)
+
+
+def test_a_stamp_sees_only_its_flags_and_slots_and_escapes_each_value(db):
+    source = (
+        '{% stamp "test-isolated" shown=shown slots name=name %}'
+        "{% if shown %}[{{ name }}|{{ secret }}]{% else %}hidden{% endif %}{% endstamp %}"
+    )
+    assert _render(source, shown=True, name="<i>{0}</i>", secret="s") == "[&lt;i&gt;{0}&lt;/i&gt;|]"
+    assert _render(source, shown=True, name="70913000048256", secret="s") == "[70913000048256|]"
+    assert _render(source, shown=False, name="x", secret="s") == "hidden"
+
+
+def test_a_slots_truth_picks_the_markup_and_falsy_values_print_as_they_are(db):
+    source = (
+        '{% stamp "test-truth" slots count=count title=title %}'
+        "{{ count }}:{% if title %}{{ title }}{% else %}untitled{% endif %}{% endstamp %}"
+    )
+    assert _render(source, count=0, title="") == "0:untitled"
+    assert _render(source, count=3, title="A & B") == "3:A &amp; B"
+    assert _render(source, count=0, title="Again") == "0:Again"
+
+
+def test_dotted_slots_stand_for_an_objects_attributes(db):
+    source = (
+        '{% stamp "test-dotted" slots card.title=topic.title card.url=topic.get_absolute_url %}'
+        '<a href="{{ card.url }}">{{ card.title }}</a>{% endstamp %}'
+    )
+    topic = make_topic(title="Dots & <dashes>")
+    html = _render(source, topic=topic)
+    assert html == f'<a href="{topic.get_absolute_url()}">Dots &amp; &lt;dashes&gt;</a>'
