@@ -1,0 +1,63 @@
+"""A fresh topic page reads the topic and its posts as they are now: the SQL is compiled once
+(folkmoot.compiled_queries), the rows are read every time."""
+
+from django.db import transaction
+
+from folkmoot.discussions import lifecycle, services
+from tests.factories import CategoryFactory, MemberFactory, make_topic
+
+
+def page(client, topic, query: str = "") -> str:
+    response = client.get(f"/t/{topic.pk}-{topic.slug}/{query}")
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_renamed_topic_shows_its_new_title_on_the_next_page(client, db):
+    topic = make_topic(title="The title before")
+    assert "The title before" in page(client, topic)
+    with transaction.atomic():
+        lifecycle.rename_topic(topic, title="The title after")
+    html = page(client, topic)
+    assert "The title after" in html and "The title before" not in html
+
+
+def test_a_new_reply_is_on_the_next_page(client, db):
+    topic = make_topic(replies=2)
+    assert "A reply that was not there" not in page(client, topic)
+    services.reply(topic=topic, author=MemberFactory(), body="A reply that was not there")
+    assert "A reply that was not there" in page(client, topic)
+
+
+def test_a_deleted_reply_is_gone_from_the_next_page(client, moderator):
+    topic = make_topic(replies=3)
+    assert "Reply number 2" in page(client, topic)
+    services.delete_post(post=topic.posts.get(number=3), actor=moderator)
+    html = page(client, topic)
+    assert "Reply number 2" not in html and "Reply number 3" in html
+
+
+def test_a_moved_topic_names_its_new_category_on_the_next_page(client, moderator):
+    topic = make_topic(category=CategoryFactory(name="Where it began"))
+    assert "Where it began" in page(client, topic)
+    services.move_topic(topic=topic, actor=moderator, to=CategoryFactory(name="Where it went"))
+    html = page(client, topic)
+    assert "Where it went" in html and "Where it began" not in html
+
+
+def test_a_later_page_shows_a_reply_added_since_it_was_last_read(client, db):
+    topic = make_topic(replies=30)
+    assert "Reply number 31" not in page(client, topic, "?page=2")  # leaves its marks
+    services.reply(topic=topic, author=MemberFactory(), body="Reply number 31")
+    topic.refresh_from_db()
+    html = page(client, topic, "?page=2")
+    assert "Reply number 30" in html and "Reply number 31" in html
+
+
+def test_each_topic_shows_its_own_posts(client, db):
+    """One compiled query serves every topic: the values are the request's, not the first's."""
+    first = make_topic(title="The first topic")
+    second = make_topic(title="The second topic", replies=1)
+    assert "Reply number 1" not in page(client, first)
+    html = page(client, second)
+    assert "The second topic" in html and "Reply number 1" in html
