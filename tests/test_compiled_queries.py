@@ -28,9 +28,7 @@ def snapshot(instance, seen=None):
         return ("seen", type(instance), instance.pk)
     seen.add(id(instance))
     values = {name: value for name, value in instance.__dict__.items() if name != "_state"}
-    related = {
-        name: snapshot(other, seen) for name, other in instance._state.fields_cache.items()
-    }
+    related = {name: snapshot(other, seen) for name, other in instance._state.fields_cache.items()}
     state = (instance._state.db, instance._state.adding)
     return (type(instance), state, values, related)
 
@@ -40,9 +38,7 @@ def assert_same_as_django(compiled: CompiledQuery, build, **values):
         ours = compiled(**values)
     assert len(captured) == 1  # counted and captured as any query
     theirs = list(build(**values))
-    assert [snapshot(instance) for instance in ours] == [
-        snapshot(instance) for instance in theirs
-    ]
+    assert [snapshot(instance) for instance in ours] == [snapshot(instance) for instance in theirs]
     return ours
 
 
