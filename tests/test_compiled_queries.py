@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -176,3 +177,31 @@ def test_each_thread_runs_the_compiled_sql_on_its_own_connection():
     assert one is not two and connection not in (one, two)
     assert rest_one == rest_two == [topic.title, [1, 2, 3, 4], 10]
     assert len(in_this_thread) == 0  # each thread's queries went to its own connection
+
+
+def test_an_id_from_a_url_pattern_is_taken_as_its_number(topic):
+    """re_path hands views strings: "12" is topic 12 on the compiled path; other digits
+    (which int() reads too, as Django's lookup would) take Django's path to the same topic."""
+    with CaptureQueriesContext(connection) as captured:
+        found = queries.get_topic(topic_id=str(topic.pk), viewer=AnonymousUser())
+    assert found.pk == topic.pk and len(captured) == 1
+    arabic_indic = str(topic.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert queries.get_topic(topic_id=arabic_indic, viewer=AnonymousUser()).pk == topic.pk
+
+
+@pytest.mark.parametrize("page_query", ["", "?page=2"])
+def test_a_warm_anonymous_topic_page_compiles_no_sql(client, db, monkeypatch, page_query):
+    topic = make_topic(replies=30)
+    url = f"/t/{topic.pk}-{topic.slug}/{page_query}"
+    assert client.get(url).status_code == 200  # compiles, once per shape and connection
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting_as_sql(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting_as_sql)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    assert compiled == [] and len(captured) == (2 if not page_query else 3)

@@ -14,9 +14,10 @@ alias is asked of the database router on every call, as an unpinned queryset doe
 Queries go through the connection's cursor wrapper, so they are counted, logged and captured
 as any other (CaptureQueriesContext, execute_wrapper).
 
-Values are integers from 0 to 2**31 - 1 (ids, post numbers): Django compiles a lookup on a
-value outside an integer column's range to no condition, or to no query, so such a value
-takes the ordinary path, as does anything else.
+Values are integers from 0 to 2**31 - 1 (ids, post numbers), or strings of up to 10 ASCII
+digits (URL patterns' ids), which an integer column's lookup turns into their int: Django
+compiles a lookup on a value outside the column's range to no condition, or to no query, so
+such a value takes Django's path, as does anything else.
 
 Django internals relied on, all here (checked against Django 5.2; tests/test_compiled_queries.py
 compares the results with Django's own for every query the project compiles):
@@ -60,8 +61,14 @@ class NotCompilable(Exception):
     """The queryset cannot be run this way (a programming error: fix the builder)."""
 
 
-def _is_value(value) -> bool:
-    return type(value) is int and 0 <= value <= MAX_VALUE
+def _as_value(value) -> int | None:
+    """The value as the SQL takes it, or None for Django's path. A string of digits (an id
+    from a URL pattern) becomes its int, as an integer field's lookup makes it."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if type(value) is int and 0 <= value <= MAX_VALUE:
+        return value
+    return None
 
 
 class CompiledQuery:
@@ -84,8 +91,11 @@ class CompiledQuery:
         self._lock = threading.Lock()
 
     def __call__(self, **values) -> list[Model]:
-        if not all(_is_value(value) for value in values.values()):
-            return list(self._build(**values))
+        taken = {}
+        for name, value in values.items():
+            taken[name] = _as_value(value)
+            if taken[name] is None:
+                return list(self._build(**values))
         alias = router.db_for_read(self._model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
@@ -95,9 +105,9 @@ class CompiledQuery:
                 self._compiled[connection] = compiled
         params = list(compiled.params)
         for position, name in compiled.slots:
-            params[position] = values[name]
+            params[position] = taken[name]
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(compiled.sql, tuple(params))
             rows = cursor.fetchall()
         return compiled.instances(rows, alias, connection)
 
@@ -122,7 +132,7 @@ class CompiledQuery:
         for position, (value, second_value) in enumerate(zip(params, second_params, strict=True)):
             if value == second_value and value not in first_names:
                 continue
-            name = first_names.get(value)
+            name = first_names.get(value) if type(value) is int else None
             if name is None or second_names.get(second_value) != name:
                 raise NotCompilable(f"parameter {position} changes unlike the values")
             slots.append((position, name))
