@@ -37,6 +37,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
@@ -104,8 +105,9 @@ class CompiledQuery:
             with self._lock:
                 self._compiled[connection] = compiled
         params = list(compiled.params)
-        for position, name in compiled.slots:
-            params[position] = taken[name]
+        for position, name, adapted in compiled.slots:
+            value = taken[name]
+            params[position] = value if adapted is int else adapted(value)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, tuple(params))
             rows = cursor.fetchall()
@@ -122,8 +124,11 @@ class CompiledQuery:
         ):
             raise NotCompilable("a plain queryset of model instances, without using()")
         compiler = first.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        second_sql, second_params = second.query.get_compiler(connection=connection).as_sql()
+        try:
+            sql, params = compiler.as_sql()
+            second_sql, second_params = second.query.get_compiler(connection=connection).as_sql()
+        except (EmptyResultSet, FullResultSet) as error:  # a lookup on a too small column
+            raise NotCompilable("a value outside a column's range") from error
         if sql != second_sql or len(params) != len(second_params):
             raise NotCompilable("the SQL changes with the values")
         first_names = {value: name for name, value in self._first.items()}
@@ -132,11 +137,19 @@ class CompiledQuery:
         for position, (value, second_value) in enumerate(zip(params, second_params, strict=True)):
             if value == second_value and value not in first_names:
                 continue
-            name = first_names.get(value) if type(value) is int else None
-            if name is None or second_names.get(second_value) != name:
+            # The backend's adapted int (psycopg's Int4 for an IntegerField on PostgreSQL),
+            # made again from each call's value.
+            adapted = type(value)
+            name = first_names.get(value) if issubclass(adapted, int) else None
+            if (
+                name is None
+                or second_names.get(second_value) != name
+                or type(second_value) is not adapted
+                or adapted is bool
+            ):
                 raise NotCompilable(f"parameter {position} changes unlike the values")
-            slots.append((position, name))
-        if {name for _, name in slots} != set(self._names):
+            slots.append((position, name, adapted))
+        if {slot[1] for slot in slots} != set(self._names):
             raise NotCompilable("a value is not among the SQL's parameters")
         if compiler.has_extra_select or compiler.annotation_col_map:
             raise NotCompilable("extra selected columns")
@@ -233,7 +246,7 @@ def _instance_maker(klass_info: dict, select: list, *, top: bool = True) -> _Ins
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple[tuple[int, str], ...]
+    slots: tuple[tuple[int, str, type], ...]  # position, value's name, int type
     converters: list[tuple[int, tuple, object]]
     rows: _Instances
 
