@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
+from django.db.models.signals import post_init
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.test import override_settings
@@ -70,6 +71,27 @@ def test_the_topic_with_its_category_and_author_is_read_as_django_reads_it(long_
     assert len(captured) == 0
     assert "password" not in topic.author.__dict__  # deferred, as asked
     assert assert_same_as_django(CompiledQuery(build), build, topic_id=long_topic.pk + 999) == []
+
+
+def test_a_model_with_init_receivers_is_built_through_from_db(long_topic):
+    """Filled in directly only where Model.__init__ would do nothing more: with a post_init
+    receiver, instances are made by Model.from_db, and the receiver sees each."""
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Topic)
+    try:
+
+        def build(topic_id):
+            return Topic.objects.select_related("category").filter(pk=topic_id)
+
+        (topic,) = CompiledQuery(build)(topic_id=long_topic.pk)
+        assert topic in seen
+        assert snapshot(topic) == snapshot(list(build(long_topic.pk))[0])
+    finally:
+        post_init.disconnect(receiver, sender=Topic)
 
 
 @pytest.mark.parametrize("include_hidden", [False, True])

@@ -135,8 +135,8 @@ class CompiledQuery:
         second_names = {value: name for name, value in self._second.items()}
         slots = []
         for position, (value, second_value) in enumerate(zip(params, second_params, strict=True)):
-            if value == second_value and value not in first_names:
-                continue
+            if value == second_value:
+                continue  # a constant of the query
             # The backend's adapted int (psycopg's Int4 for an IntegerField on PostgreSQL),
             # made again from each call's value.
             adapted = type(value)
