@@ -125,6 +125,19 @@ def test_the_opening_post_is_read_as_django_reads_it(long_topic):
     assert "body" not in post.__dict__  # deferred: readers see the HTML
 
 
+def test_a_topics_recommendations_are_read_as_django_reads_them(long_topic, moderator):
+    for number in (2, 9, 12):
+        services.recommend_post(post=long_topic.posts.get(number=number), moderator=moderator)
+    recommended = assert_same_as_django(
+        queries._recommendations, queries._recommendations_of, topic_id=long_topic.pk
+    )
+    assert [r.post.number for r in recommended] == [12, 9, 2]
+    with CaptureQueriesContext(connection) as captured:
+        assert recommended[0].post.recommendation is recommended[0]  # both sides, as Django
+        assert recommended[0].moderator.username and recommended[0].post.author.username
+    assert len(captured) == 0
+
+
 @pytest.mark.parametrize("topic_id", [MAX_VALUE + 1, 2**63, -1])
 def test_values_outside_an_integer_columns_range_take_djangos_path(db, client, topic_id):
     with pytest.raises(Http404):

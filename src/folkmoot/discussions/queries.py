@@ -335,12 +335,19 @@ def recommendations(topic: Topic) -> list[Recommendation]:
     moderators who recommended them: 1 query, only when the topic has recommendations."""
     if not topic.recommendation_count:
         return []
-    return list(
-        Recommendation.objects.filter(topic=topic, post__status=Post.Status.PUBLISHED)
+    return _recommendations(topic_id=topic.pk)
+
+
+def _recommendations_of(topic_id: int) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.filter(topic_id=topic_id, post__status=Post.Status.PUBLISHED)
         .select_related("post__author", "moderator")
         .defer("post__body", "post__author__password", "moderator__password")
         .order_by("-created_at", "-pk")
     )
+
+
+_recommendations = CompiledQuery(_recommendations_of)
 
 
 # --- quotes -----------------------------------------------------------------------------------
