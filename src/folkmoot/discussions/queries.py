@@ -236,9 +236,8 @@ SKIP, FROM, AFTER, BEFORE = "skip", "from", "after", "before"
 def _page_posts(
     topic_id: int, number: int | None, *, seek: str, skip: int, upto: int, include_hidden: bool
 ) -> QuerySet[Post]:
-    """A page of a topic's posts with their authors. The page's post ids come from
-    post_reading_idx alone (topic, status, number, and the id), so a deep page never sorts
-    the topic's posts with their HTML; then the rows for those ids."""
+    """A page of a topic's posts with their authors (topic_page says how it is found):
+    `upto` ids from post_reading_idx, then the rows for those ids."""
     posts = Post.objects.filter(topic_id=topic_id)
     listed = posts.filter(number__isnull=False) if include_hidden else posts.published()
     numbered = listed.order_by("number").values("pk")
