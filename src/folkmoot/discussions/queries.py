@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
+from folkmoot.compiled_queries import CompiledQuery
 from folkmoot.forums.models import Category
+from folkmoot.memo import Memo
 from folkmoot.moderation import policy as moderation_policy
 
 from . import page_cache, policy
@@ -139,12 +141,23 @@ def category_page(
     )
 
 
-def get_topic(*, topic_id: int, viewer) -> Topic:
-    # 1 query: the topic with its category and starter (named in the topic's header).
-    topic = get_object_or_404(
-        Topic.objects.select_related("category", "author").defer("author__password"),
-        pk=topic_id,
+# The topic with its category and starter (named in the topic's header). Every topic page
+# reads it, so its SQL is compiled once (compiled_queries), not on every request.
+_topic_with_category_and_author = CompiledQuery(
+    lambda topic_id: (
+        Topic.objects.select_related("category", "author")
+        .defer("author__password")
+        .filter(pk=topic_id)
     )
+)
+
+
+def get_topic(*, topic_id: int, viewer) -> Topic:
+    # 1 query: the topic with its category and starter.
+    found = _topic_with_category_and_author(topic_id=topic_id)
+    if not found:
+        raise Http404("No Topic matches the given query.")
+    topic = found[0]
     if not policy.can_view_topic(viewer, topic):
         raise Http404("No such topic.")
     return topic
@@ -168,9 +181,28 @@ def merged_destination(*, topic_id: int, viewer) -> Topic | None:
     return destination
 
 
+# What a topic page never shows of a post or its author: the Markdown sources (the page shows
+# their HTML, and a post's can be as long again), the address it was posted from, and the
+# author's account details. Left in the database, they cost no column conversions either
+# (on SQLite a date is parsed from text).
+_NOT_SHOWN = (
+    "body",
+    "ip_address",
+    "author__password",
+    "author__last_login",
+    "author__is_superuser",
+    "author__first_name",
+    "author__last_name",
+    "author__email",
+    "author__signature",
+    "author__time_zone",
+    "author__theme",
+    "author__language",
+)
+
+
 def reading_posts(posts: QuerySet[Post]) -> QuerySet[Post]:
-    # Readers see the cooked HTML; the Markdown source can be as long again, so leave it.
-    return posts.select_related("author").defer("body", "author__password").order_by("number")
+    return posts.select_related("author").defer(*_NOT_SHOWN).order_by("number")
 
 
 @dataclass(frozen=True)
@@ -196,6 +228,53 @@ def _numbered(topic: Topic, *, include_hidden: bool) -> QuerySet[Post]:
     return topic.posts.published()
 
 
+# Where a topic page's posts start: after skipping some of the list's entries (OFFSET, which
+# is part of the SQL), or at a post number, "from" it, "after" it, or ending "before" it.
+SKIP, FROM, AFTER, BEFORE = "skip", "from", "after", "before"
+
+
+def _page_posts(
+    topic_id: int, number: int | None, *, seek: str, skip: int, upto: int, include_hidden: bool
+) -> QuerySet[Post]:
+    """A page of a topic's posts with their authors (topic_page says how it is found):
+    `upto` ids from post_reading_idx, then the rows for those ids."""
+    posts = Post.objects.filter(topic_id=topic_id)
+    listed = posts.filter(number__isnull=False) if include_hidden else posts.published()
+    numbered = listed.order_by("number").values("pk")
+    if seek == SKIP:
+        page_ids = numbered[skip : skip + upto]
+    elif seek == FROM:
+        page_ids = numbered.filter(number__gte=number)[:upto]
+    elif seek == AFTER:
+        page_ids = numbered.filter(number__gt=number)[:upto]
+    else:
+        page_ids = numbered.filter(number__lt=number).order_by("-number")[:upto]
+    return reading_posts(Post.objects.filter(pk__in=page_ids))
+
+
+# A compiled query per shape of page, a function of it alone; deep pages read without marks
+# have one each (their OFFSET), so the memo is bounded.
+_PAGE_POSTS_QUERIES = Memo(64)
+
+
+def _page_posts_query(*, seek: str, skip: int, upto: int, include_hidden: bool):
+    shape = dict(seek=seek, skip=skip, upto=upto, include_hidden=include_hidden)
+
+    def make() -> CompiledQuery:
+        if seek == SKIP:
+            return CompiledQuery(lambda topic_id: _page_posts(topic_id, None, **shape))
+        return CompiledQuery(lambda topic_id, number: _page_posts(topic_id, number, **shape))
+
+    return _PAGE_POSTS_QUERIES.get(tuple(shape.values()), make)
+
+
+_opening_post = CompiledQuery(
+    lambda topic_id: reading_posts(
+        Post.objects.filter(topic_id=topic_id, number=1, status=Post.Status.PUBLISHED)
+    )[:1]
+)
+
+
 def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) -> TopicPage:
     per_page = settings.FOLKMOOT["POSTS_PER_PAGE"]
     # Every number given so far is a published or a hidden post: no COUNT for moderators either.
@@ -207,7 +286,6 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
     # start at a number known beforehand: it seeks to where the last render of it or of a
     # neighbour began or ended (page_cache.list_marks), or else skips index entries to it.
     # Moderators' pages list hidden posts too, and always skip.
-    numbered = _numbered(topic, include_hidden=include_hidden).order_by("number").values("pk")
     number = window.number
     scope = page_cache.topic_scope(topic.pk)
     marks = (
@@ -215,24 +293,26 @@ def topic_page(*, topic: Topic, page: str | None, include_hidden: bool = False) 
         if number > 1 and not include_hidden
         else page_cache.NO_MARKS
     )
+    skip = 0
     if number in marks.found:
-        page_ids = numbered.filter(number__gte=int(marks.found[number][0]))[:per_page]
+        seek, at = FROM, {"number": int(marks.found[number][0])}
     elif number - 1 in marks.found:
-        page_ids = numbered.filter(number__gt=int(marks.found[number - 1][1]))[:per_page]
+        seek, at = AFTER, {"number": int(marks.found[number - 1][1])}
     elif number + 1 in marks.found:
-        before_next = numbered.filter(number__lt=int(marks.found[number + 1][0]))
-        page_ids = before_next.order_by("-number")[:per_page]
+        seek, at = BEFORE, {"number": int(marks.found[number + 1][0])}
     else:
-        page_ids = numbered[_offset(window, per_page)]
+        seek, at, skip = SKIP, {}, _offset(window, per_page).start
     # 1 query: a page of published posts with their authors.
-    posts = list(reading_posts(Post.objects.filter(pk__in=page_ids)))
+    page_posts = _page_posts_query(
+        seek=seek, skip=skip, upto=per_page, include_hidden=include_hidden
+    )
+    posts = page_posts(topic_id=topic.pk, **at)
     if window.number > 1:
         # 1 query more on a later page: its sharing tags and JSON-LD name the topic's opening
         # post (discussions.sharing). Asked for apart: OR-ed into the page's query, it made
         # PostgreSQL scan the whole post table.
-        opening_post = reading_posts(
-            Post.objects.filter(topic=topic, number=1, status=Post.Status.PUBLISHED)
-        ).first()
+        found = _opening_post(topic_id=topic.pk)
+        opening_post = found[0] if found else None
     else:
         opening_post = posts[0] if posts and posts[0].number == 1 else None
     if opening_post is not None and opening_post.status != Post.Status.PUBLISHED:
@@ -254,12 +334,19 @@ def recommendations(topic: Topic) -> list[Recommendation]:
     moderators who recommended them: 1 query, only when the topic has recommendations."""
     if not topic.recommendation_count:
         return []
-    return list(
-        Recommendation.objects.filter(topic=topic, post__status=Post.Status.PUBLISHED)
+    return _recommendations(topic_id=topic.pk)
+
+
+def _recommendations_of(topic_id: int) -> QuerySet[Recommendation]:
+    return (
+        Recommendation.objects.filter(topic_id=topic_id, post__status=Post.Status.PUBLISHED)
         .select_related("post__author", "moderator")
         .defer("post__body", "post__author__password", "moderator__password")
         .order_by("-created_at", "-pk")
     )
+
+
+_recommendations = CompiledQuery(_recommendations_of)
 
 
 # --- quotes -----------------------------------------------------------------------------------
