@@ -205,10 +205,16 @@ def profile_urls(request):
     )
 
 
-def permalinks(site: str):
-    """A function from a post id to its permalink, reverse()d once for the page."""
+def permalink_parts() -> tuple[str, str]:
+    """A post's permalink path is these two around its id: reverse()d once for the page."""
     marker = "2147483647"
     head, tail = reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
+    return head, tail
+
+
+def permalinks(site: str):
+    """A function from a post id to its permalink."""
+    head, tail = permalink_parts()
     return lambda post_id: f"{site}{head}{post_id}{tail}"
 
 
