@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from folkmoot.memo import Memo
+from folkmoot.url_memo import memo_reverse
 
 from . import policy
 from .models import Post, Reaction, Topic
@@ -73,10 +74,12 @@ _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _texts = Memo(1024)  # ~1 KB each at most
 
 
-def plain_text(post: Post, chars: int) -> str:
-    """The post's text without markup, whitespace folded, cut at a word near `chars`."""
+def plain_text(post: Post, chars: int, *, language: str | None = None) -> str:
+    """The post's text without markup, whitespace folded, cut at a word near `chars`
+    (`language`: the active one, when the caller has asked for it already)."""
     digest = hashlib.blake2b(post.cooked.encode(), digest_size=16).digest()
-    return _texts.get((digest, chars, get_language()), lambda: _plain_text(post.cooked, chars))
+    key = (digest, chars, language or get_language())
+    return _texts.get(key, lambda: _plain_text(post.cooked, chars))
 
 
 def _plain_text(cooked: str, chars: int) -> str:
@@ -119,7 +122,7 @@ def author_url(request, post: Post) -> str:
 
 def oembed_discovery_url(request, url: str) -> str:
     query = urlencode({"url": url, "format": "json"})
-    return request.build_absolute_uri(reverse("oembed")) + "?" + query
+    return request.build_absolute_uri(memo_reverse("oembed")) + "?" + query
 
 
 @dataclass(frozen=True)
@@ -165,50 +168,79 @@ def for_topic_page(request, *, topic: Topic, opening_post: Post | None, posts: l
         post.topic = topic  # the page's topic: asking the policy costs no query
     if opening_post is None or not anonymous_may_see(opening_post):
         return None
-    site = f"{request.scheme}://{request.get_host()}"
-    topic_url = site + topic.get_absolute_url()
+    links = _PageLinks(request)
+    topic_url = links.site + topic.get_absolute_url()
     page_url = topic_url + (f"?page={page_number}" if page_number > 1 else "")
     card = post_card(request, opening_post, url=page_url, title=topic.title)
     replies = [post for post in posts if post.number != 1 and anonymous_may_see(post)]
+    # json_ld_script(discussion_forum_posting(...)), with each reply's comment written once
+    # for what it shows (_comment_json): the posting without them, then theirs in its list.
+    posting = _posting(
+        links,
+        topic=topic,
+        opening_post=opening_post,
+        topic_url=topic_url,
+        page_url=page_url,
+        image=card.image,
+    )
+    head = _script_json({**posting, "comment": []}).removesuffix("[]}")
+    comments = ",".join([_comment_json(reply, links) for reply in replies])
     return TopicSharing(
         card=card,
-        json_ld=json_ld_script(
-            discussion_forum_posting(
-                request,
-                topic=topic,
-                opening_post=opening_post,
-                replies=replies,
-                topic_url=topic_url,
-                page_url=page_url,
-                image=card.image,
-            )
-        ),
+        json_ld=mark_safe(f"{_SCRIPT_START}{head}[{comments}]}}{_SCRIPT_END}"),  # all escaped
     )
+
+
+class _PageLinks:
+    """What a page's JSON-LD needs for every post: the site, its permalinks and profile
+    addresses (reverse()d once), the language (the texts' "…")."""
+
+    def __init__(self, request):
+        self.site = f"{request.scheme}://{request.get_host()}"
+        self.permalink = permalinks(self.site)
+        self.profile_url = profile_urls(request, site=self.site)
+        self.language = get_language()
 
 
 def _person(post: Post, profile_url) -> dict:
     """The author as a schema.org Person, with their profile's address (profile_urls)."""
-    person = {"@type": "Person", "name": author_name(post)}
-    if post.author is not None:
-        person["url"] = profile_url(post.author.username)
-    return person
+    if post.author is None:
+        return {"@type": "Person", "name": "Guest"}
+    author = post.author
+    return {"@type": "Person", "name": author.display_name, "url": profile_url(author.username)}
 
 
-def profile_urls(request):
+# What reverse() leaves unquoted in a path's arguments, and the names made only of characters
+# that quote() leaves as they are (most of them: quoting is then skipped).
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~@+-]*")
+
+
+def profile_urls(request, *, site: str = ""):
     """A function from a username to its profile's absolute URL, reverse()d once for the page
     (reverse() for each of a page's authors cost more than the rest of the JSON-LD). The name
     is quoted as reverse() quotes a path."""
     marker = "2147483647"
-    head, tail = reverse("profile", args=[marker]).split(marker)
-    return lambda username: request.build_absolute_uri(
-        f"{head}{quote(username, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
-    )
+    head, tail = memo_reverse("profile", args=[marker]).split(marker)
+    site = site or f"{request.scheme}://{request.get_host()}"
+
+    def profile_url(username: str) -> str:
+        quoted = username if _UNQUOTED.fullmatch(username) else quote(username, safe=_PATH_SAFE)
+        path = f"{head}{quoted}{tail}"
+        if "/." in path or path.startswith("//"):  # a name of dots: resolved as a path would be
+            return request.build_absolute_uri(path)
+        # What build_absolute_uri() makes of any other path: the site before it, and no
+        # character that iri_to_uri() would change (reverse() and quote() leave none, a
+        # validated host has none).
+        return site + path
+
+    return profile_url
 
 
 def permalink_parts() -> tuple[str, str]:
     """A post's permalink path is these two around its id: reverse()d once for the page."""
     marker = "2147483647"
-    head, tail = reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
+    head, tail = memo_reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
     return head, tail
 
 
@@ -218,11 +250,14 @@ def permalinks(site: str):
     return lambda post_id: f"{site}{head}{post_id}{tail}"
 
 
+_LIKE = Reaction.Kind.LIKE.value  # the plain str: an enum member hashes in Python code
+
+
 def _likes(post: Post) -> dict:
     return {
         "@type": "InteractionCounter",
         "interactionType": "https://schema.org/LikeAction",
-        "userInteractionCount": int(post.reaction_counts.get(Reaction.Kind.LIKE, 0)),
+        "userInteractionCount": int(post.reaction_counts.get(_LIKE, 0)),
     }
 
 
@@ -241,7 +276,22 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     `dateModified`, `interactionStatistic`, `comment`, `author.url`. A non-threaded forum
     nests its replies as comments of the original post, and a later page repeats the original
     post with the URL of the topic's first page."""
-    profile_url = profile_urls(request)
+    links = _PageLinks(request)
+    posting = _posting(
+        links,
+        topic=topic,
+        opening_post=opening_post,
+        topic_url=topic_url,
+        page_url=page_url,
+        image=image,
+    )
+    posting["comment"] = [_comment(reply, links) for reply in replies]
+    return posting
+
+
+def _posting(links: _PageLinks, *, topic: Topic, opening_post: Post, topic_url: str,
+             page_url: str, image: str) -> dict:  # fmt: skip
+    """The posting without its comments (the last of its keys)."""
     posting = {
         "@context": "https://schema.org",
         "@type": "DiscussionForumPosting",
@@ -249,8 +299,8 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
         "url": topic_url,
         "mainEntityOfPage": page_url,
         "headline": topic.title,
-        "text": plain_text(opening_post, JSON_LD_TEXT_CHARS),
-        "author": _person(opening_post, profile_url),
+        "text": plain_text(opening_post, JSON_LD_TEXT_CHARS, language=links.language),
+        "author": _person(opening_post, links.profile_url),
         **_dates(opening_post),
         "articleSection": topic.category.name,
         "interactionStatistic": [
@@ -264,30 +314,58 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     }
     if image:
         posting["image"] = image
-    permalink = permalinks(f"{request.scheme}://{request.get_host()}")
-    posting["comment"] = [
-        {
-            "@type": "Comment",
-            "@id": permalink(reply.pk),
-            "url": permalink(reply.pk),
-            "text": plain_text(reply, JSON_LD_TEXT_CHARS),
-            "author": _person(reply, profile_url),
-            **_dates(reply),
-            "interactionStatistic": _likes(reply),
-        }
-        for reply in replies
-    ]
     return posting
+
+
+def _comment(reply: Post, links: _PageLinks) -> dict:
+    url = links.permalink(reply.pk)
+    return {
+        "@type": "Comment",
+        "@id": url,
+        "url": url,
+        "text": plain_text(reply, JSON_LD_TEXT_CHARS, language=links.language),
+        "author": _person(reply, links.profile_url),
+        **_dates(reply),
+        "interactionStatistic": _likes(reply),
+    }
+
+
+# Comments already written as JSON-LD (escaped for <script>), by everything they show: the
+# permalink (the site in it), a digest of the HTML and the language (the text), the author's
+# name and profile, the dates as written and the likes. A function of those alone, so never
+# stale; a page reads 25 of them, each ~1.5 KB at most (a 1,000-character text).
+_comments = Memo(1024)
+
+
+def _comment_json(reply: Post, links: _PageLinks) -> str:
+    author = reply.author
+    key = (
+        links.permalink(reply.pk),
+        hashlib.blake2b(reply.cooked.encode(), digest_size=16).digest(),
+        links.language,
+        author.display_name if author else None,
+        links.profile_url(author.username) if author else None,
+        reply.created_at.isoformat(),
+        reply.edited_at.isoformat() if reply.edited_at else None,
+        int(reply.reaction_counts.get(_LIKE, 0)),
+    )
+    return _comments.get(key, lambda: _script_json(_comment(reply, links)))
 
 
 # Inside <script>, the HTML parser ends the element at the first "</script" and treats "<!--"
 # specially, whatever JSON says about strings. Escaping every <, > and & as a JSON \u escape
 # (what Django's json_script does) leaves no markup in the element and the same JSON value.
 # (Three replace() calls: str.translate with a table looks up every character, ~3 ms a page.)
-def json_ld_script(data: dict) -> SafeString:
+def _script_json(data) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_SCRIPT_START, _SCRIPT_END = '<script type="application/ld+json">', "</script>"
+
+
+def json_ld_script(data: dict) -> SafeString:
+    return mark_safe(f"{_SCRIPT_START}{_script_json(data)}{_SCRIPT_END}")  # escaped
 
 
 # --- oEmbed -----------------------------------------------------------------------------------
