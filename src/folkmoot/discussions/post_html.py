@@ -164,7 +164,7 @@ def post_rows(
     # A post's permalink is head + id + tail, and escaping and quoting go character by
     # character: each part is escaped and quoted once for the page, the ids (digits) need
     # neither.
-    head, tail = sharing.permalink_parts()
+    head, tail = sharing.path_parts("post_permalink", kwargs={"post_id": 2147483647})
     link_e = (_escape(head), _escape(tail))
     share_e = (_escape(site_url + head), link_e[1])
     share_q = (quote(site_url + head, safe=""), quote(tail, safe=""))
