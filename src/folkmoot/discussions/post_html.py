@@ -29,7 +29,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from folkmoot.accounts import queries as accounts_queries
@@ -48,12 +48,12 @@ class _FrameMemo:
     def __init__(self, max_chars: int):
         self._max_chars = max_chars
         self._chars = 0
-        self._frames: dict[bytes, str] = {}
+        self._frames: dict[bytes, SafeString] = {}
 
-    def get(self, key: bytes) -> str | None:
+    def get(self, key: bytes) -> SafeString | None:
         return self._frames.get(key)
 
-    def keep(self, key: bytes, html: str) -> None:
+    def keep(self, key: bytes, html: SafeString) -> None:
         if settings.DEBUG:  # templates change under a running development server
             return
         if self._chars + len(html) > self._max_chars:
@@ -70,28 +70,37 @@ class _FrameMemo:
 _frames = _FrameMemo(FRAME_MEMO_CHARS)
 
 
-def _key(post: Post, page: str) -> bytes:
+def _key(post: Post, page: str, authors: dict) -> bytes:
     """A digest of everything the frame shows: `page` holds what is the same for the page's
-    posts (host, time zone, language). Free text is prefixed with its length, so no two
-    different frames' inputs make the same string."""
-    author = post.author
-    if author is None:
-        shown = "-"
-    else:
-        # As the frame shows them: the name (chosen, else the username), the username in the
-        # profile links, the picture (or the colour by id), when they joined, their posts.
-        shown = (
-            f"{author.pk} {len(author.username)}:{author.username}"
-            f"{len(author.chosen_name)}:{author.chosen_name}{author.avatar.name}\n"
-            f"{author.date_joined.timestamp()} {author.post_count} "
-            f"{len(author.signature_html)}:{author.signature_html}"
-        )
-    edited = post.edited_at.timestamp() if post.edited_at else 0
+    posts (host, time zone, language), `authors` what each author's posts show of them (by id:
+    the page's posts come from one query, so one author's rows are the same). Free text is
+    prefixed with its length, so no two different frames' inputs make the same string."""
+    shown = authors.get(post.author_id)
+    if shown is None:
+        shown = authors[post.author_id] = _author_shown(post.author)
+    # Moments as isoformat() writes them: the instant and the offset it is given in (as
+    # much as the frame's dates can show), faster than a float's digits.
+    edited = post.edited_at.isoformat() if post.edited_at else ""
     text = (
-        f"{page}{post.pk} {post.number} {post.renderer_version} {post.created_at.timestamp()} "
+        f"{page}{post.pk} {post.number} {post.renderer_version} {post.created_at.isoformat()} "
         f"{edited} {shown}\n{len(post.cooked)}:{post.cooked}"
     )
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _author_shown(author) -> str:
+    """The author as the frame shows them: the name (chosen, else the username), the username
+    in the profile links, the picture (or the colour by id), when they joined, their posts,
+    their signature."""
+    if author is None:
+        return "-"
+    avatar = author.avatar.name
+    return (
+        f"{author.pk} {len(author.username)}:{author.username}"
+        f"{len(author.chosen_name)}:{author.chosen_name}{len(avatar)}:{avatar}"
+        f"{author.date_joined.isoformat()} {author.post_count} "
+        f"{len(author.signature_html)}:{author.signature_html}"
+    )
 
 
 def render_post_frames(request, posts: list[Post], *, topic) -> list[tuple[Post, str]]:
@@ -100,12 +109,12 @@ def render_post_frames(request, posts: list[Post], *, topic) -> list[tuple[Post,
     host = request.get_host()
     # Dates are shown in the reader's time zone (a member's setting) and language.
     page = f"{host}\n{timezone.get_current_timezone_name()}\n{translation.get_language()}\n"
-    keys = [_key(post, page) for post in posts]
+    authors = {}
+    keys = [_key(post, page, authors) for post in posts]
     frames = [_frames.get(key) for key in keys]
     if None in frames:
         _fill_missing(frames, keys, posts, topic=topic, site_url=f"{request.scheme}://{host}")
-    # Rendered by our own template, autoescaped.
-    return [(post, mark_safe(html)) for post, html in zip(posts, frames, strict=True)]
+    return list(zip(posts, frames, strict=True))
 
 
 def _fill_missing(frames: list, keys: list[bytes], posts: list[Post], *, topic, site_url):
@@ -122,8 +131,10 @@ def _fill_missing(frames: list, keys: list[bytes], posts: list[Post], *, topic, 
         if html is None:
             html = template.render({"post": posts[index], "topic": topic, "site_url": site_url})
             rendered[names[index]] = html
-        frames[index] = html
-        _frames.keep(keys[index], html)
+        # Rendered by our own template, autoescaped. (SafeString, not mark_safe(): that checks
+        # its argument for laziness, ~1 us a call, 25 a page.)
+        frames[index] = SafeString(html)
+        _frames.keep(keys[index], frames[index])
     if rendered and shared:
         shared.set_many(rendered, CACHE_SECONDS)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from operator import itemgetter
 
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from folkmoot.memo import Memo
 
@@ -45,8 +45,9 @@ class Stamp:
         return name in self.used
 
     def fill(self, values: dict) -> SafeString:
-        # Our template's output, every value escaped by the caller.
-        return mark_safe(self.pattern % self._values(values))
+        # Our template's output, every value escaped by the caller. (SafeString, not
+        # mark_safe(): that checks its argument for laziness, ~1 us a row.)
+        return SafeString(self.pattern % self._values(values))
 
 
 class Stamps:
