@@ -102,10 +102,11 @@ def test_an_authors_new_name_and_picture_show_on_the_next_page(client, member):
     topic = make_topic(author=member, replies=1)
     url = topic.get_absolute_url()
     assert f">{member.username}</a>" in client.get(url).text
-    User.objects.filter(pk=member.pk).update(chosen_name="Ingrid", avatar="avatars/ingrid.webp")
+    User.objects.filter(pk=member.pk).update(avatar="avatars/ingrid.webp")
+    assert '<img class="avatar" src="/media/avatars/ingrid.webp"' in client.get(url).text
+    User.objects.filter(pk=member.pk).update(chosen_name="Ingrid")
     page = client.get(url).text
     assert f'data-user-card="/u/{member.username}/card/">Ingrid</a>' in page
-    assert '<img class="avatar" src="/media/avatars/ingrid.webp"' in page
     assert forum_posting(page)["author"]["name"] == "Ingrid"
     # A renamed account (an administrator's change): its profile links follow.
     User.objects.filter(pk=member.pk).update(username="ingrid_h")
