@@ -185,7 +185,8 @@ def post_rows(
     hidden_template = None
     rows = []
     for post, frame in render_post_frames(request, listing.posts, topic=topic):
-        post.topic = topic  # the page's topic: asking the policy costs no query
+        if is_member:  # the policy is asked about members only (below, and hidden posts')
+            post.topic = topic  # the page's topic: asking the policy costs no query
         if post.status != Post.Status.PUBLISHED:  # a moderator's page: shown in its place
             hidden_template = hidden_template or get_template("moderation/_hidden_post.html")
             context = {"post": post, "frame": frame, "csrf_token": page.csrf_token()}
