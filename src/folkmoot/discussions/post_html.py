@@ -1,12 +1,13 @@
 """Rendered post chrome, cached per post.
 
-The post body is cooked at write time, but the frame around it (author card, dates, share
-box) costs most of a topic page's render time. That frame is the same for every reader, so it
-is cached under a key that changes whenever what it shows changes: the post's cooked body
-(hashed: a background task may redraw it after the fact, as link previews do), its edit time,
-the author's post count and picture, the host the share links name, and the reader's time
-zone and language. The parts that
-differ per reader (edit and moderation links) stay outside the cache.
+The post body is cooked at write time, but the frame around it (author card, dates) costs
+most of a topic page's render time. That frame is the same for every reader, so it is kept
+under a digest of everything it shows: the post's cooked body (a background task may redraw it
+after the fact, as link previews do: there is no version to go by), its number, dates and
+renderer, the author's names, picture, join date, post count and signature, the host, and the
+reader's time zone and language. Being a function of its key alone, a frame is kept in this
+process (bounded by size) and, with Redis, in the shared cache for the other processes. The
+parts that differ per reader (edit and moderation links) stay outside it.
 
 The row around each frame (reactions, share box, quote, edit and moderation links) differs per
 reader, but only in a few flags: the template for it is rendered once per shape (those flags,
@@ -61,10 +62,6 @@ class _FrameMemo:
             self._chars = 0
         self._frames[key] = html
         self._chars += len(html)
-
-    def clear(self) -> None:
-        self._frames.clear()
-        self._chars = 0
 
 
 _frames = _FrameMemo(FRAME_MEMO_CHARS)
