@@ -179,43 +179,45 @@ def post_rows(
     topic_url_e, topic_url_q = _escape(topic_url), quote(topic_url, safe="")
     guest = _escape(gettext("Guest"))
     is_member = user.is_authenticated
+    published = Post.Status.PUBLISHED
     hidden_template = None
     rows = []
     for post, frame in render_post_frames(request, listing.posts, topic=topic):
         if is_member:  # the policy is asked about members only (below, and hidden posts')
             post.topic = topic  # the page's topic: asking the policy costs no query
-        if post.status != Post.Status.PUBLISHED:  # a moderator's page: shown in its place
+        if post.status != published:  # a moderator's page: shown in its place
             hidden_template = hidden_template or get_template("moderation/_hidden_post.html")
             context = {"post": post, "frame": frame, "csrf_token": page.csrf_token()}
             rows.append(PostRow(post=post, html=mark_safe(hidden_template.render(context))))
             continue
-        own = is_member and post.author_id == user.pk
-        is_recommended = post.pk in recommended
+        # (Each read once: the id and the author are properties and descriptors.)
+        post_id, number, author_id, author = post.pk, post.number, post.author_id, post.author
+        own = is_member and author_id == user.pk
+        is_recommended = post_id in recommended
         counts = post.reaction_counts
         reacted = tuple(kind for kind in _KINDS if counts.get(kind)) if counts else ()
         shape = _RowShape(
             recommended=is_recommended,
-            unread=bool(unread_from) and post.number >= unread_from,
-            first_unread=post.number == unread_from,
-            ignored=post.author_id in ignored,
+            unread=bool(unread_from) and number >= unread_from,
+            first_unread=number == unread_from,
+            ignored=author_id in ignored,
             can_react=is_member and policy.can_react(user, post),
-            mine=mine.get(post.pk),
+            mine=mine.get(post_id),
             reacted=reacted,
             can_nominate=is_member and not is_recommended and policy.can_nominate(user, post),
             own_post=own,
-            others_post=bool(post.author_id) and not own,
-            first_post=post.number == 1,
+            others_post=bool(author_id) and not own,
+            first_post=number == 1,
         )
-        pk = str(post.pk)
-        author = post.author.display_name if post.author else ""
+        pk = str(post_id)
         # Escaped here, once each: names may hold anything; numbers, the frame (our own
         # template's output) and quoted URLs need nothing. (html.escape is what Django's
         # escape() calls, without its checks for lazy text: these are all str.)
-        author_display = _escape(author)
+        author_display = _escape(author.display_name) if author else ""
         values = {
             "pk": pk,
-            "number": str(post.number),
-            "author_id": str(post.author_id or ""),
+            "number": str(number),
+            "author_id": str(author_id or ""),
             "frame": frame,
             "author_name": author_display or guest,
             "author_display": author_display,
