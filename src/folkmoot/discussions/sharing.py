@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from folkmoot.memo import Memo
+from folkmoot.url_memo import memo_reverse
 
 from . import policy
 from .models import Post, Reaction, Topic
@@ -73,10 +74,12 @@ _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 _texts = Memo(1024)  # ~1 KB each at most
 
 
-def plain_text(post: Post, chars: int) -> str:
-    """The post's text without markup, whitespace folded, cut at a word near `chars`."""
+def plain_text(post: Post, chars: int, *, language: str | None = None) -> str:
+    """The post's text without markup, whitespace folded, cut at a word near `chars`
+    (`language`: the active one, when the caller has asked for it already)."""
     digest = hashlib.blake2b(post.cooked.encode(), digest_size=16).digest()
-    return _texts.get((digest, chars, get_language()), lambda: _plain_text(post.cooked, chars))
+    key = (digest, chars, language or get_language())
+    return _texts.get(key, lambda: _plain_text(post.cooked, chars))
 
 
 def _plain_text(cooked: str, chars: int) -> str:
@@ -119,7 +122,17 @@ def author_url(request, post: Post) -> str:
 
 def oembed_discovery_url(request, url: str) -> str:
     query = urlencode({"url": url, "format": "json"})
-    return request.build_absolute_uri(reverse("oembed")) + "?" + query
+    return absolute_url(request, memo_reverse("oembed")) + "?" + query
+
+
+def absolute_url(request, path: str, *, site: str = "") -> str:
+    """request.build_absolute_uri(path) for a path from reverse() (`site`: the request's
+    scheme and host, when the caller has them): the site before it, unless it has dot
+    segments or starts with "//", which build_absolute_uri() resolves. (It also runs
+    iri_to_uri(), which changes no character that reverse() or a validated host leaves.)"""
+    if path[:1] != "/" or path[:2] == "//" or "/." in path:
+        return request.build_absolute_uri(path)
+    return (site or f"{request.scheme}://{request.get_host()}") + path
 
 
 @dataclass(frozen=True)
@@ -136,11 +149,12 @@ class ShareCard:
     oembed_url: str
 
 
-def post_card(request, post: Post, *, url: str, title: str) -> ShareCard:
+def post_card(request, post: Post, *, url: str, title: str,
+              language: str | None = None) -> ShareCard:  # fmt: skip
     image = first_image(post)
     return ShareCard(
         title=title,
-        description=plain_text(post, DESCRIPTION_CHARS),
+        description=plain_text(post, DESCRIPTION_CHARS, language=language),
         url=url,
         image=request.build_absolute_uri(image) if image else "",
         site_name=settings.SITE_NAME,
@@ -165,58 +179,140 @@ def for_topic_page(request, *, topic: Topic, opening_post: Post | None, posts: l
         post.topic = topic  # the page's topic: asking the policy costs no query
     if opening_post is None or not anonymous_may_see(opening_post):
         return None
-    site = f"{request.scheme}://{request.get_host()}"
-    topic_url = site + topic.get_absolute_url()
+    links = _PageLinks(request)
+    topic_url = links.site + topic.get_absolute_url()
     page_url = topic_url + (f"?page={page_number}" if page_number > 1 else "")
-    card = post_card(request, opening_post, url=page_url, title=topic.title)
+    # json_ld_script(discussion_forum_posting(...)), each part written once for what it shows:
+    # the card and the posting without its comments (_card_and_head), then the comments in
+    # their list (_comment_json).
+    card, head = _card_and_head(
+        links, topic=topic, opening_post=opening_post, topic_url=topic_url, page_url=page_url
+    )
     replies = [post for post in posts if post.number != 1 and anonymous_may_see(post)]
+    comments = ",".join([_comment_json(reply, links) for reply in replies])
     return TopicSharing(
         card=card,
-        json_ld=json_ld_script(
-            discussion_forum_posting(
-                request,
-                topic=topic,
-                opening_post=opening_post,
-                replies=replies,
-                topic_url=topic_url,
-                page_url=page_url,
-                image=card.image,
-            )
+        json_ld=mark_safe(f"{_SCRIPT_START}{head}[{comments}]}}{_SCRIPT_END}"),  # all escaped
+    )
+
+
+# Cards and postings (without comments) already made, by everything they show: the page's
+# links (links.key) and path (a picture's address may be relative to it), the topic's
+# addresses, title, category and count, the opening post's HTML (a digest: text, picture),
+# author, dates and likes, the site's name. A function of those alone, so never stale; ~3 KB
+# each at most.
+_heads = Memo(256)
+
+
+def _card_and_head(links: "_PageLinks", *, topic: Topic, opening_post: Post, topic_url: str,
+                   page_url: str) -> tuple[ShareCard, str]:  # fmt: skip
+    author = opening_post.author
+    key = (
+        links.key,
+        links.request.path,
+        topic_url,
+        page_url,
+        topic.title,
+        topic.category.name,
+        topic.post_count,
+        hashlib.blake2b(opening_post.cooked.encode(), digest_size=16).digest(),
+        (author.username, author.chosen_name) if author else None,
+        opening_post.created_at.isoformat(),
+        opening_post.edited_at.isoformat() if opening_post.edited_at else None,
+        int(opening_post.reaction_counts.get(_LIKE, 0)),
+        settings.SITE_NAME,
+    )
+
+    def make() -> tuple[ShareCard, str]:
+        card = post_card(
+            links.request, opening_post, url=page_url, title=topic.title, language=links.language
+        )
+        posting = _posting(
+            links,
+            topic=topic,
+            opening_post=opening_post,
+            topic_url=topic_url,
+            page_url=page_url,
+            image=card.image,
+        )
+        return card, _script_json({**posting, "comment": []}).removesuffix("[]}")
+
+    return _heads.get(key, make)
+
+
+class _PageLinks:
+    """What a page's JSON-LD needs for every post: the site, its permalinks and profile
+    addresses (reverse()d once: reverse() for each of a page's authors cost more than the rest
+    of the JSON-LD), the language (the texts' "…"), and all of these as one string for the
+    keys of what is made from them (_comment_json)."""
+
+    def __init__(self, request):
+        self.request = request
+        self.site = f"{request.scheme}://{request.get_host()}"
+        self.language = get_language()
+        self._permalink, self._profile, oembed = _page_paths(self.language)
+        # (No newline in an address from reverse(), a validated host or a language code.)
+        self.key = "\n".join([self.site, self.language, *self._permalink, *self._profile, oembed])
+
+    def permalink(self, post_id: int) -> str:
+        head, tail = self._permalink
+        return f"{self.site}{head}{post_id}{tail}"
+
+    def profile_url(self, username: str) -> str:
+        """The name quoted as reverse() quotes a path."""
+        quoted = username if _UNQUOTED.fullmatch(username) else quote(username, safe=_PATH_SAFE)
+        head, tail = self._profile
+        return absolute_url(self.request, f"{head}{quoted}{tail}", site=self.site)
+
+
+def _person(post: Post, links: _PageLinks) -> dict:
+    """The author as a schema.org Person, with their profile's address."""
+    if post.author is None:
+        return {"@type": "Person", "name": "Guest"}
+    author = post.author
+    return {
+        "@type": "Person",
+        "name": author.display_name,
+        "url": links.profile_url(author.username),
+    }
+
+
+# What reverse() leaves unquoted in a path's arguments, and the names made only of characters
+# that quote() leaves as they are (most of them: quoting is then skipped).
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~@+-]*")
+
+
+# The paths a page's sharing tags name, by what reverse() reads besides its arguments (as in
+# url_memo): one lookup for the three.
+_paths = Memo(64)
+
+
+def _page_paths(language: str) -> tuple[tuple[str, str], tuple[str, str], str]:
+    return _paths.get(
+        (get_script_prefix(), get_urlconf(), language),
+        lambda: (
+            path_parts("post_permalink", kwargs={"post_id": 2147483647}),
+            path_parts("profile", args=["2147483647"]),
+            reverse("oembed"),
         ),
     )
 
 
-def _person(post: Post, profile_url) -> dict:
-    """The author as a schema.org Person, with their profile's address (profile_urls)."""
-    person = {"@type": "Person", "name": author_name(post)}
-    if post.author is not None:
-        person["url"] = profile_url(post.author.username)
-    return person
+def path_parts(view: str, *, args=(), kwargs=None) -> tuple[str, str]:
+    """The path of `view` as the two parts around its one argument, given as 2147483647."""
+    head, tail = memo_reverse(view, args=args, kwargs=kwargs).split("2147483647")
+    return head, tail
 
 
-def profile_urls(request):
-    """A function from a username to its profile's absolute URL, reverse()d once for the page
-    (reverse() for each of a page's authors cost more than the rest of the JSON-LD). The name
-    is quoted as reverse() quotes a path."""
-    marker = "2147483647"
-    head, tail = reverse("profile", args=[marker]).split(marker)
-    return lambda username: request.build_absolute_uri(
-        f"{head}{quote(username, safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
-    )
-
-
-def permalinks(site: str):
-    """A function from a post id to its permalink, reverse()d once for the page."""
-    marker = "2147483647"
-    head, tail = reverse("post_permalink", kwargs={"post_id": int(marker)}).split(marker)
-    return lambda post_id: f"{site}{head}{post_id}{tail}"
+_LIKE = Reaction.Kind.LIKE.value  # the plain str: an enum member hashes in Python code
 
 
 def _likes(post: Post) -> dict:
     return {
         "@type": "InteractionCounter",
         "interactionType": "https://schema.org/LikeAction",
-        "userInteractionCount": int(post.reaction_counts.get(Reaction.Kind.LIKE, 0)),
+        "userInteractionCount": int(post.reaction_counts.get(_LIKE, 0)),
     }
 
 
@@ -235,7 +331,22 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     `dateModified`, `interactionStatistic`, `comment`, `author.url`. A non-threaded forum
     nests its replies as comments of the original post, and a later page repeats the original
     post with the URL of the topic's first page."""
-    profile_url = profile_urls(request)
+    links = _PageLinks(request)
+    posting = _posting(
+        links,
+        topic=topic,
+        opening_post=opening_post,
+        topic_url=topic_url,
+        page_url=page_url,
+        image=image,
+    )
+    posting["comment"] = [_comment(reply, links) for reply in replies]
+    return posting
+
+
+def _posting(links: _PageLinks, *, topic: Topic, opening_post: Post, topic_url: str,
+             page_url: str, image: str) -> dict:  # fmt: skip
+    """The posting without its comments (the last of its keys)."""
     posting = {
         "@context": "https://schema.org",
         "@type": "DiscussionForumPosting",
@@ -243,8 +354,8 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
         "url": topic_url,
         "mainEntityOfPage": page_url,
         "headline": topic.title,
-        "text": plain_text(opening_post, JSON_LD_TEXT_CHARS),
-        "author": _person(opening_post, profile_url),
+        "text": plain_text(opening_post, JSON_LD_TEXT_CHARS, language=links.language),
+        "author": _person(opening_post, links),
         **_dates(opening_post),
         "articleSection": topic.category.name,
         "interactionStatistic": [
@@ -258,30 +369,58 @@ def discussion_forum_posting(request, *, topic: Topic, opening_post: Post, repli
     }
     if image:
         posting["image"] = image
-    permalink = permalinks(f"{request.scheme}://{request.get_host()}")
-    posting["comment"] = [
-        {
-            "@type": "Comment",
-            "@id": permalink(reply.pk),
-            "url": permalink(reply.pk),
-            "text": plain_text(reply, JSON_LD_TEXT_CHARS),
-            "author": _person(reply, profile_url),
-            **_dates(reply),
-            "interactionStatistic": _likes(reply),
-        }
-        for reply in replies
-    ]
     return posting
+
+
+def _comment(reply: Post, links: _PageLinks) -> dict:
+    url = links.permalink(reply.pk)
+    return {
+        "@type": "Comment",
+        "@id": url,
+        "url": url,
+        "text": plain_text(reply, JSON_LD_TEXT_CHARS, language=links.language),
+        "author": _person(reply, links),
+        **_dates(reply),
+        "interactionStatistic": _likes(reply),
+    }
+
+
+# Comments already written as JSON-LD (escaped for <script>), by everything they show: the
+# page's links and language (links.key), the post's id (its permalink), a digest of its HTML
+# (the text), the author's names (the name shown, the profile's address), the dates as written
+# and the likes. A function of those alone, so never stale; a page reads 25 of them, each
+# ~1.5 KB at most (a 1,000-character text).
+_comments = Memo(1024)
+
+
+def _comment_json(reply: Post, links: _PageLinks) -> str:
+    author = reply.author
+    key = (
+        links.key,
+        reply.pk,
+        hashlib.blake2b(reply.cooked.encode(), digest_size=16).digest(),
+        (author.username, author.chosen_name) if author else None,
+        reply.created_at.isoformat(),
+        reply.edited_at.isoformat() if reply.edited_at else None,
+        int(reply.reaction_counts.get(_LIKE, 0)),
+    )
+    return _comments.get(key, lambda: _script_json(_comment(reply, links)))
 
 
 # Inside <script>, the HTML parser ends the element at the first "</script" and treats "<!--"
 # specially, whatever JSON says about strings. Escaping every <, > and & as a JSON \u escape
 # (what Django's json_script does) leaves no markup in the element and the same JSON value.
 # (Three replace() calls: str.translate with a table looks up every character, ~3 ms a page.)
-def json_ld_script(data: dict) -> SafeString:
+def _script_json(data) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_SCRIPT_START, _SCRIPT_END = '<script type="application/ld+json">', "</script>"
+
+
+def json_ld_script(data: dict) -> SafeString:
+    return mark_safe(f"{_SCRIPT_START}{_script_json(data)}{_SCRIPT_END}")  # escaped
 
 
 # --- oEmbed -----------------------------------------------------------------------------------

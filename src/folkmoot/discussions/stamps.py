@@ -9,9 +9,10 @@ translations), and each row fills the placeholders in with values escaped once b
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from folkmoot.memo import Memo
 
@@ -23,24 +24,30 @@ _MAX_STAMPS = 500  # a pattern is 1-10 KB; a forum uses a few dozen per kind of 
 
 
 class Stamp:
-    """A row rendered with placeholders, as a str.format() pattern naming the slots."""
+    """A row rendered with placeholders, as a %-format pattern and the slots it names in order
+    (filling it by %: ~2.5 us a post row, against ~7 for str.format_map reading each name)."""
 
     def __init__(self, html: str, slots: list[str]):
         parts = _PLACEHOLDER_RE.split(html)
-        self.pattern = "".join(
-            part.replace("{", "{{").replace("}", "}}")
-            if index % 2 == 0
-            else f"{{{slots[int(part)]}}}"
-            for index, part in enumerate(parts)
-        )
-        self.used = frozenset(slots[int(part)] for part in parts[1::2])
+        self.pattern = "%s".join(part.replace("%", "%%") for part in parts[0::2])
+        names = [slots[int(part)] for part in parts[1::2]]
+        self.used = frozenset(names)
+        # A tuple of the values in the pattern's order (itemgetter of one name gives the value
+        # itself, of none an empty tuple: both wrapped).
+        if len(names) == 1:
+            self._values = lambda values, getter=itemgetter(names[0]): (getter(values),)
+        elif names:
+            self._values = itemgetter(*names)
+        else:
+            self._values = lambda values: ()
 
     def uses(self, name: str) -> bool:
         return name in self.used
 
     def fill(self, values: dict) -> SafeString:
-        # Our template's output, every value escaped by the caller.
-        return mark_safe(self.pattern.format_map(values))
+        # Our template's output, every value escaped by the caller. (SafeString, not
+        # mark_safe(): that checks its argument for laziness, ~1 us a row.)
+        return SafeString(self.pattern % self._values(values))
 
 
 class Stamps:
