@@ -183,8 +183,7 @@ def post_rows(
     hidden_template = None
     rows = []
     for post, frame in render_post_frames(request, listing.posts, topic=topic):
-        if is_member:  # the policy is asked about members only (below, and hidden posts')
-            post.topic = topic  # the page's topic: asking the policy costs no query
+        post.topic = topic  # the page's topic: asking the policy costs no query
         if post.status != published:  # a moderator's page: shown in its place
             hidden_template = hidden_template or get_template("moderation/_hidden_post.html")
             context = {"post": post, "frame": frame, "csrf_token": page.csrf_token()}
@@ -201,10 +200,10 @@ def post_rows(
             unread=bool(unread_from) and number >= unread_from,
             first_unread=number == unread_from,
             ignored=author_id in ignored,
-            can_react=is_member and policy.can_react(user, post),
+            can_react=policy.can_react(user, post),
             mine=mine.get(post_id),
             reacted=reacted,
-            can_nominate=is_member and not is_recommended and policy.can_nominate(user, post),
+            can_nominate=not is_recommended and policy.can_nominate(user, post),
             own_post=own,
             others_post=bool(author_id) and not own,
             first_post=number == 1,
