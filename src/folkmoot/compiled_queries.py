@@ -106,11 +106,23 @@ class CompiledQuery:
         self._lock = threading.Lock()
 
     def __call__(self, **values) -> list:
+        prepared = self._prepared(values)
+        if prepared is None:
+            return list(self._build(**values))
+        compiled, params, alias, connection = prepared
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return compiled.instances(rows, alias, connection)
+
+    def _prepared(self, values: dict) -> tuple | None:
+        """The compiled query for the router's connection and its parameters with these values,
+        or None when a value takes Django's path."""
         taken = {}
         for name, value in values.items():
             taken[name] = _as_value(value)
             if taken[name] is None:
-                return list(self._build(**values))
+                return None
         alias = router.db_for_read(self._model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
@@ -122,10 +134,7 @@ class CompiledQuery:
         for position, name, adapted in compiled.slots:
             value = taken[name]
             params[position] = value if adapted is int else adapted(value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, tuple(params))
-            rows = cursor.fetchall()
-        return compiled.instances(rows, alias, connection)
+        return compiled, tuple(params), alias, connection
 
     def _compile(self, connection) -> "_Compiled":
         first = self._build(**self._first)
@@ -213,27 +222,14 @@ class CompiledAggregate(CompiledQuery):
         super().__init__(build)
 
     def __call__(self, **values) -> dict:
-        taken = {}
-        for name, value in values.items():
-            taken[name] = _as_value(value)
-            if taken[name] is None:
-                queryset, aggregates = self._build_both(**values)
-                return queryset.aggregate(**aggregates)
-        alias = router.db_for_read(self._model)
-        connection = connections[alias]
-        compiled = self._compiled.get(connection)
-        if compiled is None:
-            compiled = self._compile(connection)
-            with self._lock:
-                self._compiled[connection] = compiled
-        params = list(compiled.params)
-        for position, name, adapted in compiled.slots:
-            value = taken[name]
-            params[position] = value if adapted is int else adapted(value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, tuple(params))
-            row = cursor.fetchone()
-        if row is None:  # never for an aggregate without GROUP BY; Django's path if ever
+        prepared = self._prepared(values)
+        row = None
+        if prepared is not None:
+            compiled, params, _, connection = prepared
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                row = cursor.fetchone()
+        if row is None:  # a value for Django's path (never no row without GROUP BY)
             queryset, aggregates = self._build_both(**values)
             return queryset.aggregate(**aggregates)
         return compiled.aggregates(row, connection)
