@@ -2,19 +2,12 @@
 (folkmoot.compiled_queries): each returns what Django's own query returned, and every change
 a member makes shows on their next fresh page (nothing read is kept between requests)."""
 
-import re
-from importlib import import_module
-
 import pytest
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
 from folkmoot.accounts import queries as accounts_queries
-from folkmoot.accounts.backends import MEMBER_BACKEND, MemberBackend
 from folkmoot.accounts.models import Ignore
 from folkmoot.compiled_queries import COUNT, CompiledAggregate, CompiledQuery, NotCompilable
 from folkmoot.composer import policy as composer_policy
@@ -27,7 +20,7 @@ from folkmoot.notifications import queries as notification_queries
 from folkmoot.notifications import services as notification_services
 from folkmoot.notifications.models import Follow, MemberSettings, Notification, TopicRead
 from folkmoot.people import services as people_services
-from tests.factories import PASSWORD, MemberFactory, make_topic
+from tests.factories import MemberFactory, make_topic
 from tests.test_compiled_queries import snapshot
 
 
@@ -180,11 +173,6 @@ def test_a_values_outside_the_range_takes_djangos_path(db, member):
     assert accounts_queries._ignored_ids(member_id=2**40) == []
 
 
-def signed_in_as(html: str) -> str | None:
-    found = re.search(r'class="signed-in-as"[^>]*>([^<]*)</a>', html)
-    return found.group(1) if found else None
-
-
 def page_of(client, topic) -> str:
     response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
@@ -225,71 +213,3 @@ def test_each_change_shows_on_the_next_fresh_page(member_client, member, other_m
 
     topic.category.moderators.add(member)
     assert 'href="/mod/queue/"' in page_of(member_client, topic)
-
-
-# --- the session's member: accounts.backends.MemberBackend -------------------------------------
-
-
-@pytest.mark.parametrize("who", ["active", "inactive", "missing", "not a number"])
-def test_the_member_backend_reads_a_member_as_model_backend_does(db, who):
-    member = MemberFactory(is_active=who != "inactive")
-    user_id = {"missing": str(member.pk + 999), "not a number": "x1"}.get(who, str(member.pk))
-    theirs = ModelBackend().get_user(user_id) if who != "not a number" else None
-    if who == "not a number":
-        with pytest.raises(ValueError):  # as ModelBackend's own get()
-            ModelBackend().get_user(user_id)
-        with pytest.raises(ValueError):
-            MemberBackend().get_user(user_id)
-        return
-    ours = MemberBackend().get_user(user_id)
-    assert snapshot(ours) == snapshot(theirs)
-    assert (ours is not None) == (who == "active")
-
-
-def test_it_checks_no_password(member, rf):
-    request = rf.get("/")
-    assert (
-        MemberBackend().authenticate(request, username=member.username, password=PASSWORD) is None
-    )
-
-
-@pytest.mark.parametrize("login", ["username", "email"])
-def test_a_member_signed_in_by_password_is_read_through_it_on_later_pages(client, db, login):
-    member = MemberFactory()
-    value = member.username if login == "username" else member.email
-    response = client.post("/accounts/login/", {"login": value, "password": PASSWORD})
-    assert response.status_code == 302
-    assert client.session[BACKEND_SESSION_KEY] == MEMBER_BACKEND
-    topic = make_topic(replies=1)
-    with CaptureQueriesContext(connection) as captured:
-        html = page_of(client, topic)
-    assert signed_in_as(html) == member.display_name
-    user_sql = [
-        q["sql"] for q in captured.captured_queries if '"accounts_user"."password"' in q["sql"]
-    ]
-    assert user_sql and "LIMIT 21" in user_sql[0]
-
-
-@pytest.mark.parametrize(
-    "backend",
-    [
-        "django.contrib.auth.backends.ModelBackend",
-        "allauth.account.auth_backends.AuthenticationBackend",
-    ],
-)
-def test_a_session_from_before_still_signs_its_member_in(client, member, db, backend):
-    """Sessions started before MemberBackend name the backend that signed them in."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store.update({SESSION_KEY: str(member.pk), BACKEND_SESSION_KEY: backend})
-    store[HASH_SESSION_KEY] = member.get_session_auth_hash()
-    store.create()
-    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
-    assert signed_in_as(page_of(client, make_topic())) == member.display_name
-
-
-def test_a_deactivated_member_is_signed_out_on_the_next_page(member_client, member, db):
-    topic = make_topic()
-    assert member_client.session[BACKEND_SESSION_KEY] == MEMBER_BACKEND
-    assert signed_in_as(page_of(member_client, topic)) == member.display_name
-    type(member).objects.filter(pk=member.pk).update(is_active=False)
-    assert signed_in_as(page_of(member_client, topic)) is None

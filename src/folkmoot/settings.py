@@ -282,9 +282,6 @@ TASK_LEASE_SECONDS = env_int("FOLKMOOT_TASK_LEASE_SECONDS", 60)
 
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    # Reads a signed-in member's session (its query compiled once); signs no one in: the two
-    # below check passwords, and the sessions they start are read by it (accounts/backends.py).
-    "folkmoot.accounts.backends.MemberBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
