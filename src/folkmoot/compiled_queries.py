@@ -14,6 +14,12 @@ alias is asked of the database router on every call, as an unpinned queryset doe
 Queries go through the connection's cursor wrapper, so they are counted, logged and captured
 as any other (CaptureQueriesContext, execute_wrapper).
 
+Besides model instances, a CompiledQuery runs values_list() querysets (tuples, or flat values)
+of plain fields; a CompiledAggregate runs a queryset's aggregate() or count() (count is the
+aggregate {"__count": Count("*")}, as Django makes it), when Django would aggregate the rows in
+the query itself (no slice, DISTINCT, GROUP BY or aggregate annotations: those it wraps in a
+subquery, which is refused).
+
 Values are integers from 0 to 2**31 - 1 (ids, post numbers), or strings of up to 10 ASCII
 digits (URL patterns' ids), which an integer column's lookup turns into their int: Django
 compiles a lookup on a value outside the column's range to no condition, or to no query, so
@@ -27,6 +33,10 @@ compares the results with Django's own for every query the project compiles):
   remote_setter;
 - QuerySet._db, ._prefetch_related_lookups, ._known_related_objects, ._iterable_class (only
   to refuse querysets this does not handle);
+- Query.get_aggregation(using, aggregates), which asks the query's get_compiler() for the
+  compiler it executes: an aggregate is compiled by that call, on a copy of the query whose
+  get_compiler hands the compiler back instead of running it (Query.select, .default_cols
+  and .annotation_select then say which path it took);
 - how Model.from_db builds an instance: ModelState with adding False and db set, each fetched
   column's value under its attname in __dict__, columns not fetched absent (deferred).
 """
@@ -39,14 +49,17 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.db.models.base import ModelState
+from django.db.models.expressions import Col
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import ModelIterable
+from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
+# What QuerySet.count() takes of its query (a CompiledAggregate's build returns it for a count).
+COUNT = {"__count": Count("*")}
 # The values a lookup on any integer column compiles alike (PositiveIntegerField: 0 to 2**31-1).
 MAX_VALUE = 2**31 - 1
 # Two sets of stand-ins, unlike any value a query of this project holds as a constant: the
@@ -86,17 +99,30 @@ class CompiledQuery:
         count = len(self._names)
         self._first = dict(zip(self._names, _FIRST_STAND_INS[:count], strict=True))
         self._second = dict(zip(self._names, _SECOND_STAND_INS[:count], strict=True))
-        self._model = build(**self._first).model
+        built = build(**self._first)
+        self._model = (built[0] if isinstance(built, tuple) else built).model
         # Per connection object: SQL and converters are the connection's (its backend, its ops).
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def __call__(self, **values) -> list[Model]:
+    def __call__(self, **values) -> list:
+        prepared = self._prepared(values)
+        if prepared is None:
+            return list(self._build(**values))
+        compiled, params, alias, connection = prepared
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return compiled.instances(rows, alias, connection)
+
+    def _prepared(self, values: dict) -> tuple | None:
+        """The compiled query for the router's connection and its parameters with these values,
+        or None when a value takes Django's path."""
         taken = {}
         for name, value in values.items():
             taken[name] = _as_value(value)
             if taken[name] is None:
-                return list(self._build(**values))
+                return None
         alias = router.db_for_read(self._model)
         connection = connections[alias]
         compiled = self._compiled.get(connection)
@@ -108,27 +134,52 @@ class CompiledQuery:
         for position, name, adapted in compiled.slots:
             value = taken[name]
             params[position] = value if adapted is int else adapted(value)
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, tuple(params))
-            rows = cursor.fetchall()
-        return compiled.instances(rows, alias, connection)
+        return compiled, tuple(params), alias, connection
 
     def _compile(self, connection) -> "_Compiled":
         first = self._build(**self._first)
         second = self._build(**self._second)
+        iterable = first._iterable_class
         if (
             first._db is not None
             or first._prefetch_related_lookups
             or first._known_related_objects
-            or first._iterable_class is not ModelIterable
+            or iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)
         ):
-            raise NotCompilable("a plain queryset of model instances, without using()")
-        compiler = first.query.get_compiler(connection=connection)
+            raise NotCompilable("a plain queryset of instances or values_list(), without using()")
+        compiler, sql, params = self._compiler(first, connection)
+        _, second_sql, second_params = self._compiler(second, connection)
+        slots = self._slots(sql, params, second_sql, second_params)
+        # values_list() names its fields in annotation_col_map; nothing else may be selected.
+        if (
+            compiler.has_extra_select
+            or first.query.annotations
+            or (iterable is ModelIterable and compiler.annotation_col_map)
+            or not all(isinstance(column, Col) for column, _, _ in compiler.select)
+        ):
+            raise NotCompilable("extra selected columns")
+        select = compiler.select
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=slots,
+            converters=_converters(compiler, [column for column, _, _ in select]),
+            rows=_instance_maker(compiler.klass_info, select)
+            if iterable is ModelIterable
+            else None,
+            flat=iterable is FlatValuesListIterable,
+        )
+
+    def _compiler(self, queryset: QuerySet, connection) -> tuple:
+        compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
-            second_sql, second_params = second.query.get_compiler(connection=connection).as_sql()
         except (EmptyResultSet, FullResultSet) as error:  # a lookup on a too small column
             raise NotCompilable("a value outside a column's range") from error
+        return compiler, sql, params
+
+    def _slots(self, sql: str, params, second_sql: str, second_params) -> tuple:
+        """Where each value goes among the parameters: (position, value's name, int type)."""
         if sql != second_sql or len(params) != len(second_params):
             raise NotCompilable("the SQL changes with the values")
         first_names = {value: name for name, value in self._first.items()}
@@ -151,22 +202,97 @@ class CompiledQuery:
             slots.append((position, name, adapted))
         if {slot[1] for slot in slots} != set(self._names):
             raise NotCompilable("a value is not among the SQL's parameters")
-        if compiler.has_extra_select or compiler.annotation_col_map:
-            raise NotCompilable("extra selected columns")
-        select = compiler.select
-        converters = [
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in compiler.get_converters(
-                [column for column, _, _ in select]
-            ).items()
-        ]
-        return _Compiled(
+        return tuple(slots)
+
+
+class _CompilerFound(Exception):
+    """Raised by a query's stand-in get_compiler(), carrying the compiler Django asked for."""
+
+    def __init__(self, compiler):
+        self.compiler = compiler
+
+
+class CompiledAggregate(CompiledQuery):
+    """`build(**values)` returns a queryset and the aggregates to take of it; calling this with
+    the same keywords returns queryset.aggregate(**aggregates), without compiling it again.
+    For count(), take COUNT and read "__count", as QuerySet.count() does."""
+
+    def __init__(self, build: Callable[..., tuple[QuerySet, dict]]):
+        self._build_both = build
+        super().__init__(build)
+
+    def __call__(self, **values) -> dict:
+        prepared = self._prepared(values)
+        row = None
+        if prepared is not None:
+            compiled, params, _, connection = prepared
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, params)
+                row = cursor.fetchone()
+        if row is None:  # a value for Django's path (never no row without GROUP BY)
+            queryset, aggregates = self._build_both(**values)
+            return queryset.aggregate(**aggregates)
+        return compiled.aggregates(row, connection)
+
+    def _compile(self, connection) -> "_CompiledAggregate":
+        first, aggregates = self._build_both(**self._first)
+        second, second_aggregates = self._build_both(**self._second)
+        if first._db is not None or first._iterable_class is not ModelIterable:
+            raise NotCompilable("a plain queryset, without using()")
+        if list(aggregates) != list(second_aggregates) or not aggregates:
+            raise NotCompilable("the aggregates' names change with the values")
+        query, compiler, sql, params = self._aggregation(first, aggregates, connection)
+        _, _, second_sql, second_params = self._aggregation(second, second_aggregates, connection)
+        slots = self._slots(sql, params, second_sql, second_params)
+        names = tuple(query.annotation_select)
+        return _CompiledAggregate(
             sql=sql,
             params=tuple(params),
-            slots=tuple(slots),
-            converters=converters,
-            rows=_instance_maker(compiler.klass_info, select),
+            slots=slots,
+            names=names,
+            converters=_converters(compiler, list(query.annotation_select.values())),
+            width=compiler.col_count,
         )
+
+    def _aggregation(self, queryset: QuerySet, aggregates: dict, connection) -> tuple:
+        """The compiler Query.get_aggregation() executes, as QuerySet.aggregate() calls it."""
+        query = queryset.query.chain()
+
+        def get_compiler(using=None, connection=None, elide_empty=True):
+            raise _CompilerFound(
+                type(query).get_compiler(query, using, connection, elide_empty=elide_empty)
+            )
+
+        query.get_compiler = get_compiler
+        try:
+            query.get_aggregation(connection.alias, dict(aggregates))
+        except _CompilerFound as found:
+            compiler = found.compiler
+        else:
+            raise NotCompilable("Django did not compile the aggregate")  # pragma: no cover
+        # The aggregate in the query itself: nothing selected but the aggregates. (Wrapped in a
+        # subquery, the query is left selecting its columns; its compiler is the inner one.)
+        if (
+            compiler.query is not query
+            or query.select != ()
+            or query.default_cols
+            or tuple(query.annotation_select) != tuple(aggregates)
+        ):
+            raise NotCompilable("an aggregate over a subquery")
+        if connection is not compiler.connection:
+            raise NotCompilable("compiled for another connection")  # pragma: no cover
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet) as error:
+            raise NotCompilable("a value outside a column's range") from error
+        return query, compiler, sql, params
+
+
+def _converters(compiler, expressions: list) -> list[tuple[int, tuple, object]]:
+    return [
+        (position, tuple(functions), expression)
+        for position, (functions, expression) in compiler.get_converters(expressions).items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -248,12 +374,17 @@ class _Compiled:
     params: tuple
     slots: tuple[tuple[int, str, type], ...]  # position, value's name, int type
     converters: list[tuple[int, tuple, object]]
-    rows: _Instances
+    rows: _Instances | None  # None: values_list() rows
+    flat: bool = False
 
-    def instances(self, rows: list, db: str, connection) -> list[Model]:
+    def instances(self, rows: list, db: str, connection) -> list:
         converters = self.converters
-        make = self.rows.make
         found = []
+        if self.rows is None and not converters:
+            if self.flat:
+                return [row[0] for row in rows]
+            return [tuple(row) for row in rows]
+        make = self.rows.make if self.rows is not None else None
         for row in rows:
             row = list(row)
             for position, functions, expression in converters:
@@ -261,5 +392,29 @@ class _Compiled:
                 for function in functions:
                     value = function(value, expression, connection)
                 row[position] = value
-            found.append(make(row, db))
+            if make is not None:
+                found.append(make(row, db))
+            elif self.flat:
+                found.append(row[0])
+            else:
+                found.append(tuple(row))
         return found
+
+
+@dataclass(frozen=True)
+class _CompiledAggregate:
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, str, type], ...]
+    names: tuple[str, ...]
+    converters: list[tuple[int, tuple, object]]
+    width: int
+
+    def aggregates(self, row, connection) -> dict:
+        row = list(row[: self.width])
+        for position, functions, expression in self.converters:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        return dict(zip(self.names, row, strict=True))

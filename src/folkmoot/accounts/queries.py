@@ -1,5 +1,7 @@
 from allauth.account.models import EmailAddress
 
+from folkmoot.compiled_queries import CompiledQuery
+
 from .models import Ignore, User
 
 
@@ -20,7 +22,14 @@ def ignored_ids(viewer) -> frozenset[int]:
     be cached, and who ignore no one)."""
     if not viewer.is_authenticated:
         return frozenset()
-    return frozenset(Ignore.objects.filter(member=viewer).values_list("ignored_id", flat=True))
+    return frozenset(_ignored_ids(member_id=viewer.pk))
+
+
+_ignored_ids = CompiledQuery(
+    lambda member_id: Ignore.objects.filter(member_id=member_id).values_list(
+        "ignored_id", flat=True
+    )
+)
 
 
 def chosen_language(member_id: int) -> str:

@@ -4,7 +4,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from folkmoot.compiled_queries import CompiledQuery
+
 from .models import UploadPolicy
+
+_group_policies = CompiledQuery(lambda user_id: UploadPolicy.objects.filter(group__user=user_id))
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ def upload_allowance(user) -> UploadAllowance:
     if not (user.is_authenticated and user.is_active):
         return NO_UPLOADS
     # 1 query: the policies of the member's groups.
-    policies = list(UploadPolicy.objects.filter(group__user=user))
+    policies = _group_policies(user_id=user.pk)
     allowing = [p for p in policies if p.may_upload]
     if allowing:
         return UploadAllowance(

@@ -383,11 +383,30 @@ def own_reactions(*, member, posts: list[Post]) -> dict[int, str]:
     (a page anyone else sees is the same for all of them, and may be cached)."""
     if not member.is_authenticated or not posts:
         return {}
-    return dict(
-        Reaction.objects.filter(member=member, post__in=[post.pk for post in posts]).values_list(
-            "post_id", "kind"
+    topic_id, numbers = posts[0].topic_id, [post.number for post in posts]
+    if None in numbers or any(post.topic_id != topic_id for post in posts):
+        return dict(
+            Reaction.objects.filter(
+                member=member, post__in=[post.pk for post in posts]
+            ).values_list("post_id", "kind")
         )
+    # A page's posts in one shape, whatever their count: the member's reactions in the topic's
+    # number range (the page's posts and any hidden between them), kept for the page's posts.
+    shown = {post.pk for post in posts}
+    in_range = _reactions_in_range(
+        member_id=member.pk, topic_id=topic_id, first=min(numbers), last=max(numbers)
     )
+    return {post_id: kind for post_id, kind in in_range if post_id in shown}
+
+
+_reactions_in_range = CompiledQuery(
+    lambda member_id, topic_id, first, last: Reaction.objects.filter(
+        member=member_id,
+        post__topic=topic_id,
+        post__number__gte=first,
+        post__number__lte=last,
+    ).values_list("post_id", "kind")
+)
 
 
 @dataclass(frozen=True)

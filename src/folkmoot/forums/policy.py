@@ -5,7 +5,14 @@ post, reading its revisions, seeing held and hidden posts in place and the heade
 queue all ask `can_moderate`, so "moderator" means the same on every page.
 """
 
+from folkmoot.compiled_queries import CompiledQuery
+
 from .models import Category
+
+# The categories a member moderates, as user.moderated_categories lists them (compiled once).
+_moderated_categories = CompiledQuery(
+    lambda user_id: Category.objects.filter(moderators=user_id).values_list("pk", flat=True)
+)
 
 
 def moderated_category_ids(user) -> frozenset[int]:
@@ -15,7 +22,7 @@ def moderated_category_ids(user) -> frozenset[int]:
         return frozenset()
     cached = getattr(user, "_moderated_category_ids", None)
     if cached is None:
-        cached = frozenset(user.moderated_categories.values_list("pk", flat=True))
+        cached = frozenset(_moderated_categories(user_id=user.pk))
         user._moderated_category_ids = cached
     return cached
 

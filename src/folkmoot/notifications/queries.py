@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q
 
+from folkmoot.compiled_queries import COUNT, CompiledAggregate, CompiledQuery
 from folkmoot.discussions import queries as discussion_queries
 
 from . import kinds
@@ -17,7 +18,15 @@ def unread_count(member) -> int:
     """The bell's number. 1 query (a count over an index), only for signed-in members."""
     if not member.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=member, on_site=True, read_at__isnull=True).count()
+    return _unread_count(member_id=member.pk)["__count"]
+
+
+def _unread_of(member_id: int):
+    return Notification.objects.filter(recipient=member_id, on_site=True, read_at__isnull=True)
+
+
+# As QuerySet.count() asks it (compiled once; run on every call).
+_unread_count = CompiledAggregate(lambda member_id: (_unread_of(member_id), COUNT))
 
 
 def notification_list(member, *, limit: int = LIST_SIZE) -> list[Notification]:
@@ -50,13 +59,21 @@ def topic_follow_state(member, topic) -> FollowState:
     """The topic page's button: 1 query (the count and the member's follow together)."""
     if not member.is_authenticated:
         return FollowState(count=0, mine=None)
-    counts = Follow.objects.filter(topic=topic).aggregate(
-        count=Count("id"), mine=Count("id", filter=Q(member=member))
-    )
+    counts = _topic_follow_counts(topic_id=topic.pk, member_id=member.pk)
     mine = None
     if counts["mine"]:
         mine = Follow(member=member, topic=topic)  # the button needs only that it exists
     return FollowState(count=counts["count"], mine=mine)
+
+
+def _topic_follows(topic_id: int, member_id: int):
+    return Follow.objects.filter(topic=topic_id), {
+        "count": Count("id"),
+        "mine": Count("id", filter=Q(member=member_id)),
+    }
+
+
+_topic_follow_counts = CompiledAggregate(_topic_follows)
 
 
 def member_follow_state(viewer, followed_member) -> FollowState:
@@ -101,8 +118,14 @@ def follows_when_posting(member) -> bool:
     """Whether "Follow this topic" starts ticked on the member's forms: 1 query."""
     if not member.is_authenticated:
         return False
-    row = MemberSettings.objects.filter(member=member).first()
-    return row.follow_when_posting if row else True
+    found = _member_settings(member_id=member.pk)
+    return found[0].follow_when_posting if found else True
+
+
+# As .first() reads the row: ordered by its key, one row.
+_member_settings = CompiledQuery(
+    lambda member_id: MemberSettings.objects.filter(member=member_id).order_by("pk")[:1]
+)
 
 
 @dataclass(frozen=True)
@@ -171,14 +194,25 @@ def read_state(member, topic_ids) -> ReadState:
     ids = [pk for pk in topic_ids if pk is not None]
     marks: dict[int, int] = {}
     all_read_at = member.date_joined
-    for topic_id, number, read_at in TopicRead.objects.filter(
-        Q(topic_id__in=ids) | Q(topic__isnull=True), member=member
-    ).values_list("topic_id", "last_number", "read_at"):
+    # A page about one topic (the topic page) asks in one shape, compiled once.
+    rows = _one_topic_reads(topic_id=ids[0], member_id=member.pk) if len(ids) == 1 else None
+    if rows is None:
+        rows = _topic_reads(ids, member.pk)
+    for topic_id, number, read_at in rows:
         if topic_id is None:
             all_read_at = read_at
         else:
             marks[topic_id] = number
     return ReadState(marks=marks, all_read_at=all_read_at)
+
+
+def _topic_reads(topic_ids: list[int], member_id: int):
+    return TopicRead.objects.filter(
+        Q(topic_id__in=topic_ids) | Q(topic__isnull=True), member=member_id
+    ).values_list("topic_id", "last_number", "read_at")
+
+
+_one_topic_reads = CompiledQuery(lambda topic_id, member_id: _topic_reads([topic_id], member_id))
 
 
 def unread_topic_ids(member, topics) -> set[int]:
