@@ -206,7 +206,6 @@ _heads = Memo(256)
 
 def _card_and_head(links: "_PageLinks", *, topic: Topic, opening_post: Post, topic_url: str,
                    page_url: str) -> tuple[ShareCard, str]:  # fmt: skip
-    author = opening_post.author
     key = (
         links.key,
         links.request.path,
@@ -215,11 +214,7 @@ def _card_and_head(links: "_PageLinks", *, topic: Topic, opening_post: Post, top
         topic.title,
         topic.category.name,
         topic.post_count,
-        hashlib.blake2b(opening_post.cooked.encode(), digest_size=16).digest(),
-        (author.username, author.chosen_name) if author else None,
-        opening_post.created_at.isoformat(),
-        opening_post.edited_at.isoformat() if opening_post.edited_at else None,
-        int(opening_post.reaction_counts.get(_LIKE, 0)),
+        *_post_shown(opening_post),
         settings.SITE_NAME,
     )
 
@@ -394,17 +389,21 @@ _comments = Memo(1024)
 
 
 def _comment_json(reply: Post, links: _PageLinks) -> str:
-    author = reply.author
-    key = (
-        links.key,
-        reply.pk,
-        hashlib.blake2b(reply.cooked.encode(), digest_size=16).digest(),
-        (author.username, author.chosen_name) if author else None,
-        reply.created_at.isoformat(),
-        reply.edited_at.isoformat() if reply.edited_at else None,
-        int(reply.reaction_counts.get(_LIKE, 0)),
-    )
+    key = (links.key, reply.pk, *_post_shown(reply))
     return _comments.get(key, lambda: _script_json(_comment(reply, links)))
+
+
+def _post_shown(post: Post) -> tuple:
+    """What the sharing tags show of a post: its HTML (by digest), its author's names, its
+    dates as written and its likes."""
+    author = post.author
+    return (
+        hashlib.blake2b(post.cooked.encode(), digest_size=16).digest(),
+        (author.username, author.chosen_name) if author else None,
+        post.created_at.isoformat(),
+        post.edited_at.isoformat() if post.edited_at else None,
+        int(post.reaction_counts.get(_LIKE, 0)),
+    )
 
 
 # Inside <script>, the HTML parser ends the element at the first "</script" and treats "<!--"
