@@ -220,12 +220,13 @@ class TopicPage:
         return frozenset(r.post_id for r in self.recommendations)
 
 
-def _numbered(topic: Topic, *, include_hidden: bool) -> QuerySet[Post]:
+def _numbered(topic_id: int, *, include_hidden: bool) -> QuerySet[Post]:
     """The posts a topic page lists: published ones, or for moderators every post that took a
     number (hidden and deleted ones in their place)."""
+    posts = Post.objects.filter(topic_id=topic_id)
     if include_hidden:
-        return topic.posts.filter(number__isnull=False)
-    return topic.posts.published()
+        return posts.filter(number__isnull=False)
+    return posts.published()
 
 
 # Where a topic page's posts start: after skipping some of the list's entries (OFFSET, which
@@ -238,9 +239,7 @@ def _page_posts(
 ) -> QuerySet[Post]:
     """A page of a topic's posts with their authors (topic_page says how it is found):
     `upto` ids from post_reading_idx, then the rows for those ids."""
-    posts = Post.objects.filter(topic_id=topic_id)
-    listed = posts.filter(number__isnull=False) if include_hidden else posts.published()
-    numbered = listed.order_by("number").values("pk")
+    numbered = _numbered(topic_id, include_hidden=include_hidden).order_by("number").values("pk")
     if seek == SKIP:
         page_ids = numbered[skip : skip + upto]
     elif seek == FROM:
@@ -481,7 +480,7 @@ def reactions_page(*, post_id: int, viewer, kind: str | None, page: str | None) 
 def page_of_post(post: Post, *, include_hidden: bool = False) -> int:
     """The topic page that shows this post: 1 COUNT over the posts listed before it."""
     per_page = settings.FOLKMOOT["POSTS_PER_PAGE"]
-    listed = _numbered(post.topic, include_hidden=include_hidden)
+    listed = _numbered(post.topic_id, include_hidden=include_hidden)
     before = listed.filter(number__lt=post.number).count()
     return before // per_page + 1
 
