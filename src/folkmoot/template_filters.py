@@ -15,6 +15,7 @@ from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import get_language
 
 from folkmoot.memo import Memo
+from folkmoot.stand_ins import StandInMarkup
 from folkmoot.url_memo import memo_reverse
 
 register = template.Library()
@@ -127,21 +128,6 @@ _SLOT = "70913{:03d}48256"
 _SLOT_RE = re.compile(r"70913(\d{3})48256")
 
 
-class _SlottedMarkup:
-    """A stamp's markup as a str.format() pattern with a field for each slot, by its place."""
-
-    def __init__(self, html: str):
-        parts = _SLOT_RE.split(html)
-        self.pattern = "".join(
-            part.replace("{", "{{").replace("}", "}}") if index % 2 == 0 else f"{{{int(part)}}}"
-            for index, part in enumerate(parts)
-        )
-
-    def fill(self, values: list) -> SafeString:
-        # Our template's output, each value rendered (escaped) as {{ value }} would be.
-        return mark_safe(self.pattern.format(*values))
-
-
 class _StandIn(SimpleNamespace):
     """What a dotted slot or flag name (`card.title`) stands for while a stamp renders."""
 
@@ -232,7 +218,7 @@ class _StampNode(template.Node):
         key = (self.name, get_language(), *vary, *flags, truths)
         markup = _stamped.get(key, lambda: self._slotted_markup(context, flags, slots))
         # A falsy slot has no field: its stand-in was printed as it is.
-        return markup.fill([_printed(value, context) if value else "" for value in slots])
+        return markup.fill(tuple(_printed(slots[index], context) for index in markup.order))
 
     def _drawn_with(self, context, flags: list, slots: list) -> SafeString:
         """The markup drawn with the values themselves in place of stand-ins (tests)."""
@@ -241,7 +227,7 @@ class _StampNode(template.Node):
         )
         return self.nodelist.render(context.new(_stand_ins(values)))
 
-    def _slotted_markup(self, context, flags: list, slots: list) -> _SlottedMarkup:
+    def _slotted_markup(self, context, flags: list, slots: list) -> StandInMarkup:
         # Only the flags and the slots' stand-ins: nothing of the request or the database
         # can reach the markup kept for every reader.
         stand_ins = {
@@ -250,7 +236,7 @@ class _StampNode(template.Node):
         }
         named_flags = dict(zip(self.flags, flags, strict=True))
         stamping = context.new(_stand_ins(named_flags | stand_ins))
-        return _SlottedMarkup(self.nodelist.render(stamping))
+        return StandInMarkup(self.nodelist.render(stamping), _SLOT_RE)
 
 
 _drawn_afresh = False
