@@ -262,14 +262,10 @@ class _PageLinks:
 
 def _person(post: Post, links: _PageLinks) -> dict:
     """The author as a schema.org Person, with their profile's address."""
-    if post.author is None:
-        return {"@type": "Person", "name": "Guest"}
-    author = post.author
-    return {
-        "@type": "Person",
-        "name": author.display_name,
-        "url": links.profile_url(author.username),
-    }
+    person = {"@type": "Person", "name": author_name(post)}
+    if post.author is not None:
+        person["url"] = links.profile_url(post.author.username)
+    return person
 
 
 # What reverse() leaves unquoted in a path's arguments, and the names made only of characters
